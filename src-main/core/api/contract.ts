@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import type { Batch, BatchState, CallAttempt, CallbackMode, CallStatus, Confirmation, StatusEvent, StatusSource } from '../domain';
+
+// THE API between the UI and the core, declared once. Electron's IPC gate, the preload bridge, the browser
+// preview's HTTP transport and the renderer's client are all typed from this table, so a missing or misspelled
+// operation fails to compile, and every argument crossing the boundary is checked with its zod schema.
+
+export type ApiError = { kind: 'validation' | 'not-found' | 'conflict' | 'twilio' | 'unavailable' | 'internal'; message: string };
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+// ---- views the UI renders -------------------------------------------------------------------------------
+
+export interface AppointmentView {
+  id: number;
+  name: string;
+  maskedPhone: string;
+  appointmentAt: string;
+  location: string | null;
+  confirmation: Confirmation | null;
+  /** The latest reminder call of this appointment, if any. */
+  call: CallSummary | null;
+}
+
+export interface CallSummary {
+  attemptId: number;
+  batchId: string;
+  callSid: string | null;
+  /** 'pending' / 'dialing' before Twilio reports, then Twilio's status. */
+  status: CallStatus | 'pending' | 'dialing' | 'skipped';
+  isFinal: boolean;
+  source: StatusSource | null;
+  answered: boolean;
+  answeredBy: string | null;
+  durationSeconds: number | null;
+  errorMessage: string | null;
+  confirmation: Confirmation | null;
+  updatedAt: string;
+}
+
+export interface TimelineView {
+  appointment: AppointmentView;
+  calls: { attempt: CallSummary; events: TimelineEvent[] }[];
+}
+
+export type TimelineEvent = Pick<StatusEvent, 'id' | 'source' | 'sequenceNumber' | 'callStatus' | 'answeredBy' | 'durationSeconds' | 'errorCode' | 'twilioTimestamp' | 'receivedAt'>;
+
+export interface RowErrorView {
+  line: number;
+  column: string | null;
+  value: string | null;
+  reason: string;
+}
+
+export interface ImportSummary {
+  fileName: string;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  errors: RowErrorView[];
+}
+
+export interface BatchProgress {
+  batch: Batch;
+  counts: Partial<Record<CallStatus | 'pending' | 'dialing' | 'skipped' | 'rejected', number>>;
+  total: number;
+  finished: number;
+  /** Seconds left at the calling pace, null when nothing is left to dial. */
+  etaSeconds: number | null;
+  /** Calls still open when the batch timed out. */
+  openCalls: number;
+}
+
+export interface ConnectionStatus {
+  mode: CallbackMode;
+  simulated: boolean;
+  /** The public base URL (tunnel / own server / simulator loopback), null in polling mode. */
+  publicUrl: string | null;
+  statusCallbackUrl: string | null;
+  tunnel: { state: 'off' | 'connecting' | 'online' | 'reconnecting' | 'failed'; error: { code: string | null; title: string; fix: string } | null } | null;
+  lastCallbackAt: string | null;
+  rejectedSignatures: number;
+  /** Plain-language reason callbacks are rejected, from the signature diagnostics. */
+  rejectionReason: string | null;
+  /** One line for the status bar, e.g. "Live: callbacks through ngrok (https://…)" or "Polling: no public URL". */
+  summary: string;
+}
+
+export interface SelfTestView {
+  ok: boolean;
+  hop: 'server-not-listening' | 'tunnel-down' | 'url-mismatch' | 'signature-rejected' | 'no-public-url' | null;
+  message: string;
+  details: string[];
+}
+
+export interface AppState {
+  version: string;
+  setupComplete: boolean;
+  practiceMode: boolean;
+  dataDir: string;
+  settingsFile: string;
+  timezone: string;
+  fromNumber: string | null;
+  secretStorage: string;
+}
+
+export interface EditableSettings {
+  messageTemplate: string;
+  callsPerSecond: number;
+  maxRetries: number;
+  retryDelaySeconds: number;
+  callTimeoutSeconds: number;
+  detectVoicemail: boolean;
+  callingHours: { start: string; end: string };
+  timezone: string;
+  defaultRegion: string;
+}
+
+export interface CallbackRequestView {
+  id: number;
+  receivedAt: string;
+  method: string;
+  path: string;
+  callSid: string | null;
+  signatureVerdict: 'valid' | 'invalid' | 'missing' | 'not-checked';
+  rejectionReason: string | null;
+  responseStatus: number;
+  latencyMs: number;
+}
+
+// ---- argument schemas -------------------------------------------------------------------------------------
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+const batchId = z.object({ batchId: z.string().min(1).max(64) });
+const none = z.object({}).strict();
+
+export const editableSettingsSchema = z.object({
+  messageTemplate: z.string().min(1).max(3000),
+  callsPerSecond: z.number().positive().max(100),
+  maxRetries: z.number().int().min(0).max(10),
+  retryDelaySeconds: z.number().int().min(0).max(86_400),
+  callTimeoutSeconds: z.number().int().min(5).max(600),
+  detectVoicemail: z.boolean(),
+  callingHours: z.object({ start: z.string(), end: z.string() }),
+  timezone: z.string().min(1),
+  defaultRegion: z.string().length(2),
+});
+
+function op<A extends z.ZodType>(args: A) {
+  return {
+    returns<R>() {
+      return { args, result: undefined as unknown as R };
+    },
+  };
+}
+
+export const apiContract = {
+  'app/get-state': op(none).returns<AppState>(),
+
+  'setup/check-twilio': op(z.object({ accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'an Account SID starts with AC and has 34 characters'), authToken: z.string().min(16).max(128) })).returns<{ friendlyName: string; numbers: { phoneNumber: string; friendlyName: string }[] }>(),
+  'setup/save-twilio': op(z.object({ accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/), authToken: z.string().min(16).max(128), fromNumber: z.string().regex(/^\+[1-9]\d{6,14}$/) })).returns<AppState>(),
+  'setup/configure-callbacks': op(
+    z.discriminatedUnion('mode', [
+      z.object({ mode: z.literal('tunnel'), ngrokAuthtoken: z.string().min(10).max(200).optional(), domain: z.string().max(253).nullable().optional() }),
+      z.object({ mode: z.literal('own-url'), statusCallbackUrl: z.url({ protocol: /^https?$/ }) }),
+      z.object({ mode: z.literal('polling') }),
+    ]),
+  ).returns<ConnectionStatus>(),
+  'setup/start-practice': op(none).returns<AppState>(),
+  'setup/test-call': op(z.object({ to: z.string().min(3).max(32) })).returns<{ batchId: string; attemptId: number }>(),
+  'setup/complete': op(none).returns<AppState>(),
+
+  'appointments/list': op(z.object({ day: day.optional(), status: z.string().max(32).optional(), search: z.string().max(100).optional() })).returns<AppointmentView[]>(),
+  'appointments/import': op(z.object({ fileName: z.string().min(1).max(255), contentBase64: z.string().max(70_000_000) })).returns<ImportSummary>(),
+  'appointments/timeline': op(z.object({ appointmentId: z.number().int().positive() })).returns<TimelineView>(),
+
+  'batches/start': op(z.object({ appointmentIds: z.array(z.number().int().positive()).min(1).max(50_000).optional(), day: day.optional() }).refine((a) => a.appointmentIds || a.day, 'choose appointments or a day')).returns<BatchProgress>(),
+  'batches/pause': op(batchId).returns<BatchProgress>(),
+  'batches/resume': op(batchId).returns<BatchProgress>(),
+  'batches/cancel': op(batchId).returns<BatchProgress>(),
+  'batches/list': op(none).returns<Batch[]>(),
+  'batches/progress': op(batchId).returns<BatchProgress>(),
+  /** Electron: asks where to save with a dialog and writes the file. Browser preview: returns a download URL. */
+  'batches/export': op(batchId).returns<{ savedTo: string | null; downloadUrl: string | null }>(),
+
+  'connection/status': op(none).returns<ConnectionStatus>(),
+  'connection/self-test': op(none).returns<SelfTestView>(),
+
+  'settings/get': op(none).returns<EditableSettings>(),
+  'settings/update': op(editableSettingsSchema.partial()).returns<EditableSettings>(),
+  'settings/preview-message': op(z.object({ template: z.string().max(3000) })).returns<{ text: string; problems: string[] }>(),
+
+  'callbacks/list': op(z.object({ limit: z.number().int().min(1).max(1000).default(200), callSid: z.string().max(64).optional() })).returns<CallbackRequestView[]>(),
+} as const;
+
+export type ApiContract = typeof apiContract;
+export type OperationName = keyof ApiContract;
+export type OperationArgs<K extends OperationName> = z.input<ApiContract[K]['args']>;
+export type ParsedArgs<K extends OperationName> = z.output<ApiContract[K]['args']>;
+export type OperationResult<K extends OperationName> = ApiContract[K]['result'];
+
+/** What the core implements; hosts (Electron, preview) may override single operations such as `batches/export`. */
+export type ApiHandlers = { [K in OperationName]: (args: ParsedArgs<K>) => Promise<OperationResult<K>> | OperationResult<K> };
+
+// ---- events pushed from the core to the UI -----------------------------------------------------------------
+
+export interface ApiEvents {
+  'call-updated': { appointmentId: number; call: CallSummary };
+  'batch-progress': BatchProgress;
+  'connection-changed': ConnectionStatus;
+  'appointments-changed': { reason: 'import' | 'batch' | 'confirmation' };
+  'callback-rejected': { count: number; reason: string | null };
+}
+export type EventName = keyof ApiEvents;
+export const EVENT_NAMES = ['call-updated', 'batch-progress', 'connection-changed', 'appointments-changed', 'callback-rejected'] as const satisfies readonly EventName[];
+
+/** The client side: one function per operation, never rejecting (errors come back as values). */
+export interface ApiClient {
+  invoke<K extends OperationName>(operation: K, args: OperationArgs<K>): Promise<Envelope<OperationResult<K>>>;
+  subscribe<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+}
+
+export function isOperationName(value: unknown): value is OperationName {
+  return typeof value === 'string' && Object.hasOwn(apiContract, value);
+}
+
+/** Validates an operation's arguments at the trust boundary; returns an envelope error instead of throwing. */
+export function parseOperationArgs<K extends OperationName>(operation: K, args: unknown): Envelope<ParsedArgs<K>> {
+  const result = apiContract[operation].args.safeParse(args ?? {});
+  if (result.success) return { ok: true, value: result.data as ParsedArgs<K> };
+  const message = result.error.issues.map((i) => `${i.path.map(String).join('.') || 'arguments'}: ${i.message}`).join('; ');
+  return { ok: false, error: { kind: 'validation', message } };
+}
+
+export type { Batch, BatchState, CallAttempt };

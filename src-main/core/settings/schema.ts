@@ -1,0 +1,158 @@
+import { z } from 'zod';
+
+// The settings.yaml schema. Keys written for the Python predecessor keep their names and meaning;
+// every section is loose so a key we do not know yet is kept (and reported) rather than rejected.
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM, e.g. "09:00"');
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Python's logging size could be written as a number of bytes or as "10MB". */
+const byteSize = z.union([
+  z.number().int().positive(),
+  z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*(b|kb|mb|gb)?\s*$/i, 'a size such as 10485760 or "10MB"')
+    .transform((text) => {
+      const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(text)!;
+      const factor = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b'];
+      return Math.round(Number(match[1]) * factor);
+    }),
+]);
+
+const optionalUrl = z
+  .union([z.url({ protocol: /^https?$/, error: 'a full http(s) URL such as https://abc123.ngrok.io/status' }), z.literal(''), z.null()])
+  .optional()
+  .transform((value) => (value ? value : null));
+
+export const DEFAULT_MESSAGE_TEMPLATE =
+  'Hello {name}. This is a reminder of your appointment on {appointment_date} at {appointment_time} at {location}.';
+
+export const settingsSchema = z.looseObject({
+  scheduling: z
+    .looseObject({
+      reminder_hours_before: z.number().positive().max(24 * 14).default(24),
+      timezone: z
+        .string()
+        .refine(isTimeZone, 'an IANA time zone such as "America/New_York"')
+        .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
+      check_interval_minutes: z.number().positive().max(24 * 60).default(15),
+      call_immediately: z.boolean().default(false),
+      calling_hours: z
+        .object({ start: hhmm, end: hhmm })
+        .refine((h) => h.start < h.end, 'start must be before end')
+        .default({ start: '09:00', end: '19:00' }),
+    })
+    .prefault({}),
+  calling: z
+    .looseObject({
+      max_retries: z.number().int().min(0).max(10).default(2),
+      retry_delay_seconds: z.number().int().min(0).max(86_400).default(300),
+      call_timeout_seconds: z.number().int().min(5).max(600).default(30),
+      detect_voicemail: z.boolean().default(true),
+      status_callback_url: optionalUrl,
+      calls_per_second: z.number().positive().max(100).default(1),
+    })
+    .prefault({}),
+  data: z
+    .looseObject({
+      required_columns: z.array(z.string().min(1)).default(['name', 'phone_number', 'appointment_date']),
+      date_format: z.string().min(1).default('%Y-%m-%d %H:%M'),
+      fallback_date_format: z.string().min(1).default('%m/%d/%Y %H:%M'),
+    })
+    .prefault({}),
+  logging: z
+    .looseObject({
+      log_file: z.string().min(1).default('logs/reminder-desk.log'),
+      log_level: z
+        .string()
+        .transform((level) => level.trim().toLowerCase())
+        .pipe(z.enum(['debug', 'info', 'warning', 'warn', 'error', 'critical']))
+        .transform((level) => (level === 'warning' ? 'warn' : level === 'critical' ? 'error' : level))
+        .default('info'),
+      max_log_size: byteSize.default(10 * 1024 * 1024),
+      backup_count: z.number().int().min(0).max(100).default(5),
+    })
+    .prefault({}),
+  message: z
+    .looseObject({
+      message_template: z.string().min(1).max(3000).default(DEFAULT_MESSAGE_TEMPLATE),
+    })
+    .prefault({}),
+  twilio: z
+    .looseObject({
+      account_sid: z
+        .string()
+        .regex(/^AC[0-9a-fA-F]{32}$/, 'a Twilio Account SID: "AC" followed by 32 hex digits')
+        .nullable()
+        .optional()
+        .transform((v) => v ?? null),
+      from_number: z
+        .string()
+        .regex(E164, 'a phone number in E.164 form such as +15551234567')
+        .nullable()
+        .optional()
+        .transform((v) => v ?? null),
+      api_base_url: z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
+    })
+    .prefault({}),
+  server: z
+    .looseObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(8080),
+    })
+    .prefault({}),
+  phone: z
+    .looseObject({
+      default_region: z
+        .string()
+        .regex(/^[A-Z]{2}$/, 'a two-letter country code such as US or GB')
+        .default('US'),
+    })
+    .prefault({}),
+  tunnel: z
+    .looseObject({
+      /** Unset: ngrok when an authtoken is available, else none. */
+      provider: z.enum(['ngrok', 'none']).nullable().optional().transform((v) => v ?? null),
+      domain: z.string().min(1).nullable().optional().transform((v) => v ?? null),
+    })
+    .prefault({}),
+  callbacks: z
+    .looseObject({
+      retention_days: z.number().positive().max(365).default(7),
+      /** How long after a call should have ended the reconciliation sweep asks Twilio about it. */
+      reconcile_after_minutes: z.number().positive().max(24 * 60).default(5),
+    })
+    .prefault({}),
+  batch: z
+    .looseObject({
+      /** How long a batch waits for open calls to reach a final status before it is closed as timed out. */
+      max_wait_minutes: z.number().positive().max(24 * 60).default(30),
+    })
+    .prefault({}),
+  simulator: z
+    .looseObject({
+      /** 1 = real-time call progress; 0.05 = twenty times faster. */
+      time_scale: z.number().positive().max(10).default(1),
+      shuffle_callbacks: z.boolean().default(false),
+      duplicate_callbacks: z.boolean().default(false),
+      drop_callbacks: z.number().min(0).max(1).default(0),
+      rate_limit_every: z.number().int().min(0).default(0),
+      seed: z.number().int().default(1),
+    })
+    .prefault({}),
+});
+
+export type Settings = z.output<typeof settingsSchema>;
+export type SettingsInput = z.input<typeof settingsSchema>;
+
+/** Keys that hold secrets: never read from settings.yaml, never written to it. */
+export const SECRET_KEYS_IN_YAML = ['twilio.auth_token', 'twilio.api_key_secret', 'tunnel.authtoken', 'ngrok.authtoken'] as const;

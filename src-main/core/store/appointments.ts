@@ -1,0 +1,131 @@
+import type { Appointment, Confirmation } from '../domain';
+import type { Db } from './database';
+
+interface AppointmentRow {
+  id: number;
+  dedupe_key: string;
+  external_id: string | null;
+  name: string;
+  phone_number: string;
+  email: string | null;
+  appointment_at: string;
+  appointment_utc: string;
+  location: string | null;
+  confirmation: Confirmation | null;
+  source_file: string | null;
+  imported_at: string;
+  updated_at: string;
+}
+
+export function rowToAppointment(row: AppointmentRow): Appointment {
+  return {
+    id: row.id,
+    externalId: row.external_id,
+    name: row.name,
+    phoneNumber: row.phone_number,
+    email: row.email,
+    appointmentAt: row.appointment_at,
+    location: row.location,
+    confirmation: row.confirmation,
+    importedAt: row.imported_at,
+  };
+}
+
+export interface AppointmentInput {
+  dedupeKey: string;
+  externalId: string | null;
+  name: string;
+  phoneNumber: string;
+  email: string | null;
+  appointmentAt: string;
+  location: string | null;
+}
+
+export interface UpsertSummary {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  ids: number[];
+}
+
+/** Inserts new appointments and refreshes changed ones, keyed on `dedupe_key`: re-importing a file adds nothing. */
+export function upsertAppointments(db: Db, rows: readonly AppointmentInput[], sourceFile: string | null, now: string): UpsertSummary {
+  const find = db.prepare<[string], AppointmentRow>('SELECT * FROM appointments WHERE dedupe_key = ?');
+  const insert = db.prepare(
+    `INSERT INTO appointments (dedupe_key, external_id, name, phone_number, email, appointment_at, appointment_utc, location, source_file, imported_at, updated_at)
+     VALUES (@dedupeKey, @externalId, @name, @phoneNumber, @email, @appointmentAt, @appointmentUtc, @location, @sourceFile, @now, @now)`,
+  );
+  const update = db.prepare(
+    `UPDATE appointments SET external_id = @externalId, name = @name, phone_number = @phoneNumber, email = @email,
+       appointment_at = @appointmentAt, appointment_utc = @appointmentUtc, location = @location, source_file = @sourceFile, updated_at = @now
+     WHERE id = @id`,
+  );
+  const summary: UpsertSummary = { inserted: 0, updated: 0, unchanged: 0, ids: [] };
+  db.transaction(() => {
+    for (const row of rows) {
+      const appointmentUtc = new Date(row.appointmentAt).toISOString();
+      const existing = find.get(row.dedupeKey);
+      const params = { ...row, appointmentUtc, sourceFile, now };
+      if (!existing) {
+        summary.ids.push(Number(insert.run(params).lastInsertRowid));
+        summary.inserted += 1;
+        continue;
+      }
+      summary.ids.push(existing.id);
+      const same =
+        existing.name === row.name &&
+        existing.phone_number === row.phoneNumber &&
+        existing.email === row.email &&
+        existing.appointment_utc === appointmentUtc &&
+        existing.location === row.location &&
+        existing.external_id === row.externalId;
+      if (same) summary.unchanged += 1;
+      else {
+        update.run({ ...params, id: existing.id });
+        summary.updated += 1;
+      }
+    }
+  })();
+  return summary;
+}
+
+export function getAppointment(db: Db, id: number): Appointment | null {
+  const row = db.prepare<[number], AppointmentRow>('SELECT * FROM appointments WHERE id = ?').get(id);
+  return row ? rowToAppointment(row) : null;
+}
+
+export function getAppointments(db: Db, ids: readonly number[]): Appointment[] {
+  if (ids.length === 0) return [];
+  const stmt = db.prepare<[string], AppointmentRow>('SELECT * FROM appointments WHERE id IN (SELECT value FROM json_each(?)) ORDER BY appointment_utc, id');
+  return stmt.all(JSON.stringify(ids)).map(rowToAppointment);
+}
+
+export interface AppointmentFilter {
+  /** Inclusive UTC range of the appointment time. */
+  fromUtc?: string | undefined;
+  toUtc?: string | undefined;
+  search?: string | undefined;
+}
+
+export function listAppointments(db: Db, filter: AppointmentFilter = {}): Appointment[] {
+  const where: string[] = [];
+  const params: Record<string, string> = {};
+  if (filter.fromUtc) {
+    where.push('appointment_utc >= @fromUtc');
+    params.fromUtc = filter.fromUtc;
+  }
+  if (filter.toUtc) {
+    where.push('appointment_utc < @toUtc');
+    params.toUtc = filter.toUtc;
+  }
+  if (filter.search?.trim()) {
+    where.push("name LIKE @search ESCAPE '\\'");
+    params.search = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  }
+  const sql = `SELECT * FROM appointments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY appointment_utc, id`;
+  return db.prepare<Record<string, string>, AppointmentRow>(sql).all(params).map(rowToAppointment);
+}
+
+export function setAppointmentConfirmation(db: Db, id: number, confirmation: Confirmation, now: string): void {
+  db.prepare('UPDATE appointments SET confirmation = ?, updated_at = ? WHERE id = ?').run(confirmation, now, id);
+}

@@ -1,0 +1,204 @@
+import type { AttemptState, CallAttempt, CallStatus, Confirmation, StatusSource } from '../domain';
+import type { Db } from './database';
+
+export interface CallAttemptRow {
+  id: number;
+  batch_id: string;
+  appointment_id: number;
+  position: number;
+  state: AttemptState;
+  call_sid: string | null;
+  status_callback_url: string | null;
+  twiml_url: string | null;
+  from_number: string | null;
+  to_number: string | null;
+  dial_started_at: string | null;
+  status: CallStatus | null;
+  is_final: number;
+  status_source: StatusSource | null;
+  last_sequence_number: number | null;
+  answered: number;
+  answered_by: string | null;
+  duration_seconds: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  confirmation: Confirmation | null;
+  attempts: number;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  updated_at: string;
+}
+
+export function rowToCallAttempt(row: CallAttemptRow): CallAttempt {
+  return {
+    id: row.id,
+    batchId: row.batch_id,
+    appointmentId: row.appointment_id,
+    position: row.position,
+    state: row.state,
+    callSid: row.call_sid,
+    statusCallbackUrl: row.status_callback_url,
+    twimlUrl: row.twiml_url,
+    fromNumber: row.from_number,
+    toNumber: row.to_number,
+    dialStartedAt: row.dial_started_at,
+    status: row.status,
+    isFinal: row.is_final === 1,
+    statusSource: row.status_source,
+    lastSequenceNumber: row.last_sequence_number,
+    answered: row.answered === 1,
+    answeredBy: row.answered_by,
+    durationSeconds: row.duration_seconds,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    confirmation: row.confirmation,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function getCallAttempt(db: Db, id: number): CallAttempt | null {
+  const row = db.prepare<[number], CallAttemptRow>('SELECT * FROM call_attempts WHERE id = ?').get(id);
+  return row ? rowToCallAttempt(row) : null;
+}
+
+export function getCallAttemptBySid(db: Db, callSid: string): CallAttempt | null {
+  const row = db.prepare<[string], CallAttemptRow>('SELECT * FROM call_attempts WHERE call_sid = ?').get(callSid);
+  return row ? rowToCallAttempt(row) : null;
+}
+
+export function listBatchAttempts(db: Db, batchId: string): CallAttempt[] {
+  return db.prepare<[string], CallAttemptRow>('SELECT * FROM call_attempts WHERE batch_id = ? ORDER BY position').all(batchId).map(rowToCallAttempt);
+}
+
+/** Streams a batch's attempts in order without loading them all (for the CSV export of big batches). */
+export function* iterateBatchAttempts(db: Db, batchId: string): Generator<CallAttempt> {
+  const stmt = db.prepare<[string], CallAttemptRow>('SELECT * FROM call_attempts WHERE batch_id = ? ORDER BY position');
+  for (const row of stmt.iterate(batchId)) yield rowToCallAttempt(row);
+}
+
+export function listAppointmentAttempts(db: Db, appointmentId: number): CallAttempt[] {
+  return db
+    .prepare<[number], CallAttemptRow>('SELECT * FROM call_attempts WHERE appointment_id = ? ORDER BY created_at DESC, id DESC')
+    .all(appointmentId)
+    .map(rowToCallAttempt);
+}
+
+/** The latest attempt of each appointment (for the board's status chip). */
+export function latestAttemptsByAppointment(db: Db): Map<number, CallAttempt> {
+  const rows = db
+    .prepare<[], CallAttemptRow>(
+      `SELECT a.* FROM call_attempts a
+       JOIN (SELECT appointment_id, MAX(id) AS id FROM call_attempts GROUP BY appointment_id) latest ON latest.id = a.id`,
+    )
+    .all();
+  return new Map(rows.map((row) => [row.appointment_id, rowToCallAttempt(row)]));
+}
+
+/** The next attempt of a batch still to dial, in batch order. */
+export function nextPendingAttempt(db: Db, batchId: string): CallAttempt | null {
+  const row = db
+    .prepare<[string], CallAttemptRow>(`SELECT * FROM call_attempts WHERE batch_id = ? AND state = 'pending' ORDER BY position LIMIT 1`)
+    .get(batchId);
+  return row ? rowToCallAttempt(row) : null;
+}
+
+/** Attempts left in `dialing` by a crash between asking Twilio and storing the CallSid. */
+export function dialingAttempts(db: Db, batchId?: string): CallAttempt[] {
+  const sql = `SELECT * FROM call_attempts WHERE state = 'dialing' ${batchId ? 'AND batch_id = ?' : ''} ORDER BY id`;
+  const stmt = db.prepare<unknown[], CallAttemptRow>(sql);
+  return (batchId ? stmt.all(batchId) : stmt.all()).map(rowToCallAttempt);
+}
+
+/** Calls Twilio knows about whose status is not final yet, oldest dial first. Uses the partial index call_attempts_open. */
+export const OPEN_CALLS_SQL = `SELECT * FROM call_attempts WHERE is_final = 0 AND state IN ('dialing', 'placed') ORDER BY dial_started_at`;
+
+export function openCallAttempts(db: Db, dialedBefore?: string): CallAttempt[] {
+  if (dialedBefore) {
+    return db
+      .prepare<[string], CallAttemptRow>(
+        `SELECT * FROM call_attempts WHERE is_final = 0 AND state IN ('dialing', 'placed') AND dial_started_at < ? ORDER BY dial_started_at`,
+      )
+      .all(dialedBefore)
+      .map(rowToCallAttempt);
+  }
+  return db.prepare<[], CallAttemptRow>(OPEN_CALLS_SQL).all().map(rowToCallAttempt);
+}
+
+/**
+ * Step 1 of dialing, committed BEFORE calls.create: if we die while Twilio is creating the call,
+ * the restart finds this row in `dialing` and asks Twilio's Calls list instead of dialing again.
+ */
+export function markDialing(
+  db: Db,
+  id: number,
+  call: { statusCallbackUrl: string | null; twimlUrl: string | null; from: string; to: string; now: string },
+): void {
+  const result = db
+    .prepare(
+      `UPDATE call_attempts SET state = 'dialing', status_callback_url = ?, twiml_url = ?, from_number = ?, to_number = ?,
+         dial_started_at = ?, attempts = attempts + 1, updated_at = ?
+       WHERE id = ? AND state IN ('pending', 'dialing')`,
+    )
+    .run(call.statusCallbackUrl, call.twimlUrl, call.from, call.to, call.now, call.now, id);
+  if (result.changes !== 1) throw new Error(`Call attempt ${id} is not waiting to be dialled`);
+}
+
+/** A transient failure of calls.create (429, 5xx, network): the attempt goes back to pending for a retry. */
+export function markDialRetry(db: Db, id: number, error: { code: string | null; message: string }, now: string): void {
+  db.prepare(`UPDATE call_attempts SET state = 'pending', error_code = ?, error_message = ?, updated_at = ? WHERE id = ? AND state = 'dialing'`).run(
+    error.code,
+    error.message,
+    now,
+    id,
+  );
+}
+
+/** Twilio accepted the call: store its SID, then adopt any callbacks that arrived before we knew it. */
+export function markPlaced(db: Db, id: number, callSid: string, now: string): void {
+  db.prepare(
+    `UPDATE call_attempts SET state = 'placed', call_sid = ?, error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?`,
+  ).run(callSid, now, id);
+}
+
+/** Twilio refused the call (invalid number, ...): final, with Twilio's error; never dialled again. */
+export function markRejected(db: Db, id: number, error: { code: string | null; message: string }, now: string): void {
+  db.prepare(
+    `UPDATE call_attempts SET state = 'rejected', status = 'failed', is_final = 1, error_code = ?, error_message = ?, ended_at = ?, updated_at = ? WHERE id = ?`,
+  ).run(error.code, error.message, now, now, id);
+}
+
+/** Cancelling a batch: what was not dialled yet is skipped. */
+export function skipPendingAttempts(db: Db, batchId: string, now: string): number {
+  return db.prepare(`UPDATE call_attempts SET state = 'skipped', updated_at = ? WHERE batch_id = ? AND state = 'pending'`).run(now, batchId).changes;
+}
+
+export function setAttemptConfirmation(db: Db, id: number, confirmation: Confirmation, now: string): void {
+  db.prepare('UPDATE call_attempts SET confirmation = ?, updated_at = ? WHERE id = ?').run(confirmation, now, id);
+}
+
+export type BatchCounts = Record<CallStatus | 'pending' | 'dialing' | 'skipped' | 'rejected', number>;
+
+/** Counts per status for a batch's progress bar (pending/dialing/skipped/rejected for calls without a Twilio status). */
+export function batchCounts(db: Db, batchId: string): { counts: Partial<BatchCounts>; total: number; final: number } {
+  const rows = db
+    .prepare<[string], { bucket: string; n: number; final: number }>(
+      `SELECT CASE WHEN state IN ('pending', 'skipped', 'rejected') OR status IS NULL THEN state ELSE status END AS bucket,
+              COUNT(*) AS n, SUM(is_final OR state = 'skipped') AS final
+       FROM call_attempts WHERE batch_id = ? GROUP BY bucket`,
+    )
+    .all(batchId);
+  const counts: Partial<BatchCounts> = {};
+  let total = 0;
+  let final = 0;
+  for (const row of rows) {
+    counts[row.bucket as keyof BatchCounts] = row.n;
+    total += row.n;
+    final += row.final;
+  }
+  return { counts, total, final };
+}

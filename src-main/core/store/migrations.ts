@@ -1,0 +1,129 @@
+// Ordered schema migrations. Each entry moves the database from `user_version` N-1 to N.
+// Never edit a migration that has shipped: add a new one.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE appointments (
+        id INTEGER PRIMARY KEY,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        external_id TEXT,
+        name TEXT NOT NULL,
+        phone_number TEXT NOT NULL,
+        email TEXT,
+        appointment_at TEXT NOT NULL,        -- ISO 8601 with the clinic's offset, as shown to staff
+        appointment_utc TEXT NOT NULL,       -- same instant in UTC, for ordering and day filters
+        location TEXT,
+        confirmation TEXT CHECK (confirmation IN ('confirmed', 'cancelled')),
+        source_file TEXT,
+        imported_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX appointments_by_time ON appointments (appointment_utc);
+
+      CREATE TABLE batches (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('running', 'paused', 'cancelled', 'completed', 'timed_out')),
+        simulated INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        wait_deadline TEXT
+      ) STRICT;
+
+      -- One row per appointment in a batch, written when the batch is created. UNIQUE(batch_id, appointment_id)
+      -- is what makes "never call the same appointment twice in a batch" a database fact, not a hope.
+      CREATE TABLE call_attempts (
+        id INTEGER PRIMARY KEY,
+        batch_id TEXT NOT NULL REFERENCES batches (id),
+        appointment_id INTEGER NOT NULL REFERENCES appointments (id),
+        position INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'dialing', 'placed', 'rejected', 'skipped')),
+        call_sid TEXT UNIQUE,
+        status_callback_url TEXT,            -- the exact URL registered with Twilio: signatures are checked against it
+        twiml_url TEXT,
+        from_number TEXT,
+        to_number TEXT,
+        dial_started_at TEXT,                -- when we asked Twilio to dial (reconciliation matches the Calls list on it)
+        status TEXT,
+        is_final INTEGER NOT NULL DEFAULT 0,
+        status_source TEXT CHECK (status_source IN ('callback', 'poll', 'reconcile')),
+        last_sequence_number INTEGER,
+        answered INTEGER NOT NULL DEFAULT 0,
+        answered_by TEXT,
+        duration_seconds INTEGER,
+        error_code TEXT,
+        error_message TEXT,
+        confirmation TEXT CHECK (confirmation IN ('confirmed', 'cancelled')),
+        attempts INTEGER NOT NULL DEFAULT 0, -- how many times calls.create was tried (transient errors are retried)
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        ended_at TEXT,
+        updated_at TEXT NOT NULL,
+        UNIQUE (batch_id, appointment_id)
+      ) STRICT;
+      CREATE INDEX call_attempts_by_batch ON call_attempts (batch_id, position);
+      CREATE INDEX call_attempts_by_appointment ON call_attempts (appointment_id);
+      -- "calls not yet final": what the poller and the reconciliation sweep scan.
+      CREATE INDEX call_attempts_open ON call_attempts (dial_started_at) WHERE is_final = 0 AND state IN ('dialing', 'placed');
+
+      -- Every status as received. Duplicated callbacks hit the unique index and are no-ops.
+      CREATE TABLE status_events (
+        id INTEGER PRIMARY KEY,
+        call_sid TEXT NOT NULL,
+        attempt_id INTEGER REFERENCES call_attempts (id),   -- NULL: an orphan (CallSid not known yet)
+        source TEXT NOT NULL CHECK (source IN ('callback', 'poll', 'reconcile')),
+        sequence_number INTEGER,
+        call_status TEXT NOT NULL,
+        answered_by TEXT,
+        duration_seconds INTEGER,
+        error_code TEXT,
+        twilio_timestamp TEXT,
+        received_at TEXT NOT NULL,
+        params TEXT NOT NULL                                 -- JSON of the raw parameters
+      ) STRICT;
+      CREATE UNIQUE INDEX status_events_sequenced ON status_events (call_sid, source, sequence_number) WHERE sequence_number IS NOT NULL;
+      CREATE UNIQUE INDEX status_events_snapshots ON status_events (call_sid, source, call_status) WHERE sequence_number IS NULL;
+      CREATE INDEX status_events_by_attempt ON status_events (attempt_id);
+      CREATE INDEX status_events_orphans ON status_events (call_sid) WHERE attempt_id IS NULL;
+
+      -- The callback inspector: every request that reached the public listener.
+      CREATE TABLE callback_requests (
+        id INTEGER PRIMARY KEY,
+        received_at TEXT NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        query TEXT NOT NULL DEFAULT '',
+        headers TEXT NOT NULL,               -- JSON, signature and auth headers removed
+        body TEXT NOT NULL,
+        call_sid TEXT,
+        signature_verdict TEXT NOT NULL CHECK (signature_verdict IN ('valid', 'invalid', 'missing', 'not-checked')),
+        rejection_reason TEXT,
+        response_status INTEGER NOT NULL,
+        latency_ms REAL NOT NULL
+      ) STRICT;
+      CREATE INDEX callback_requests_by_time ON callback_requests (received_at);
+      CREATE INDEX callback_requests_by_call ON callback_requests (call_sid);
+
+      -- Every public base URL calls were registered with, so late callbacks to an old URL still validate.
+      CREATE TABLE public_urls (
+        url TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('tunnel', 'own-url', 'simulator')),
+        first_used_at TEXT NOT NULL,
+        last_used_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE app_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];
