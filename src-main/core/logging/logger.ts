@@ -26,16 +26,18 @@ interface LoggingConfig {
 
 const config: LoggingConfig = { level: 'info', sinks: [] };
 
-const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
+// International numbers (+15551234567, +44 7700 900123) and North American local formats ((415) 555-0123).
+// Dates, batch ids and SIDs are left alone.
+const PHONE = /\+\d[\d\s().-]{6,17}\d|\(?\b\d{3}\)?[\s.-]\d{3}[-.]\d{4}\b/g;
 const SECRET_KEY = /(token|secret|password|authorization|signature|auth)/i;
 
-/** `+15551234567` → `+1•••••••4567`: enough for staff to tell calls apart, not enough to identify a patient. */
+/** `+15551234567` → `+1••••••4567`: enough for staff to tell calls apart, not enough to identify a patient. */
 export function maskPhoneNumbers(text: string): string {
   return text.replace(PHONE, (match) => {
     const digits = match.replace(/\D/g, '');
-    if (digits.length < 7) return match;
-    const lead = match.startsWith('+') ? `+${digits.slice(0, digits.length > 11 ? 2 : 1)}` : '';
-    return `${lead}${'•'.repeat(Math.max(3, digits.length - 4 - (lead.length - (lead ? 1 : 0))))}${digits.slice(-4)}`;
+    const lead = match.startsWith('+') ? `+${digits[0]}` : '';
+    const hidden = digits.length - 4 - (lead ? 1 : 0);
+    return `${lead}${'•'.repeat(Math.max(hidden, 1))}${digits.slice(-4)}`;
   });
 }
 
