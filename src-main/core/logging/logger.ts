@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { maskPhone } from '../appointments/mask-phone';
 
 // Named loggers writing one JSON line per entry to a size-rotated file (Python's RotatingFileHandler semantics:
 // `max_log_size` bytes per file, `backup_count` old files kept). Patient phone numbers are masked and secrets
@@ -31,13 +32,11 @@ const config: LoggingConfig = { level: 'info', sinks: [] };
 const PHONE = /\+\d[\d\s().-]{6,17}\d|\(?\b\d{3}\)?[\s.-]\d{3}[-.]\d{4}\b/g;
 const SECRET_KEY = /(token|secret|password|authorization|signature|auth)/i;
 
-/** `+15551234567` → `+1••••••4567`: enough for staff to tell calls apart, not enough to identify a patient. */
+/** `+15551234567` → `+1•••••••4567` (same mask as the UI): enough to tell calls apart, not to identify a patient. */
 export function maskPhoneNumbers(text: string): string {
   return text.replace(PHONE, (match) => {
     const digits = match.replace(/\D/g, '');
-    const lead = match.startsWith('+') ? `+${digits[0]}` : '';
-    const hidden = digits.length - 4 - (lead ? 1 : 0);
-    return `${lead}${'•'.repeat(Math.max(hidden, 1))}${digits.slice(-4)}`;
+    return match.startsWith('+') ? maskPhone(`+${digits}`) : `•••••••${digits.slice(-4)}`;
   });
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { validateMessageTemplate } from '../appointments/reminder-message';
+import { validateDateFormat } from '../appointments/strftime-pattern';
 
 // The settings.yaml schema. Keys written for the Python predecessor keep their names and meaning;
 // every section is loose so a key we do not know yet is kept (and reported) rather than rejected.
@@ -27,6 +29,13 @@ const byteSize = z.union([
       return Math.round(Number(match[1]) * factor);
     }),
 ]);
+
+/** Adapts a domain validator that lists problems in plain words to zod issues. */
+function reportProblems(validate: (value: string) => string[]) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    for (const message of validate(value)) ctx.addIssue({ code: 'custom', message });
+  };
+}
 
 const optionalUrl = z
   .union([z.url({ protocol: /^https?$/, error: 'a full http(s) URL such as https://abc123.ngrok.io/status' }), z.literal(''), z.null()])
@@ -65,8 +74,8 @@ export const settingsSchema = z.looseObject({
   data: z
     .looseObject({
       required_columns: z.array(z.string().min(1)).default(['name', 'phone_number', 'appointment_date']),
-      date_format: z.string().min(1).default('%Y-%m-%d %H:%M'),
-      fallback_date_format: z.string().min(1).default('%m/%d/%Y %H:%M'),
+      date_format: z.string().min(1).superRefine(reportProblems(validateDateFormat)).default('%Y-%m-%d %H:%M'),
+      fallback_date_format: z.string().min(1).superRefine(reportProblems(validateDateFormat)).default('%m/%d/%Y %H:%M'),
     })
     .prefault({}),
   logging: z
@@ -84,7 +93,7 @@ export const settingsSchema = z.looseObject({
     .prefault({}),
   message: z
     .looseObject({
-      message_template: z.string().min(1).max(3000).default(DEFAULT_MESSAGE_TEMPLATE),
+      message_template: z.string().min(1).max(3000).superRefine(reportProblems(validateMessageTemplate)).default(DEFAULT_MESSAGE_TEMPLATE),
     })
     .prefault({}),
   twilio: z

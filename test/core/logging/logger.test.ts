@@ -8,8 +8,8 @@ afterEach(() => configureLogging({ level: 'info', sinks: [] }));
 
 describe('logging', () => {
   it('masks phone numbers wherever they appear in a message', () => {
-    expect(maskPhoneNumbers('dialing +14155550123 now')).toBe('dialing +1••••••0123 now');
-    expect(maskPhoneNumbers('to +44 7700 900123.')).toBe('to +4•••••••0123.');
+    expect(maskPhoneNumbers('dialing +14155550123 now')).toBe('dialing +1•••••••0123 now');
+    expect(maskPhoneNumbers('to +44 7700 900123.')).toBe('to +44•••••••0123.');
     expect(maskPhoneNumbers('call (415) 555-0123')).not.toContain('555');
     for (const untouched of ['batch 20261124-093000-3f9a has 12 calls', 'at 2026-11-24T09:00:00Z', 'CA0123456789abcdef0123456789abcdef']) {
       expect(maskPhoneNumbers(untouched)).toBe(untouched);

@@ -48,6 +48,11 @@ describe('settings.yaml', () => {
     }
   });
 
+  it('checks the message template and date formats in plain words', () => {
+    expect(() => parseSettings({ message: { message_template: 'Hi {nmae}' } })).toThrow(/message\.message_template: unknown placeholder \{nmae\}/);
+    expect(() => parseSettings({ data: { date_format: '%H:%M' } })).toThrow(/data\.date_format: date format "%H:%M" is missing a year/);
+  });
+
   it('accepts Python-style sizes and levels', () => {
     const settings = parseSettings({ logging: { max_log_size: '5MB', log_level: 'WARNING' } });
     expect(settings.logging.max_log_size).toBe(5 * 1024 * 1024);

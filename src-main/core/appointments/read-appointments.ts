@@ -1,0 +1,266 @@
+// Appointment files (.csv, .xlsx) -> validated rows ready for the store, plus one RowError per problem.
+// Whole-file problems (unreadable, wrong type, a required column missing) throw ImportFileError;
+// a bad row never stops the good ones.
+
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createDateParser, type DateParser, type DateParseResult } from './appointment-date';
+import { normalisePhoneNumber } from './phone-number';
+import { readCsvRows } from './read-csv-rows';
+import { cellText, excelSerialToWallClock, readXlsxRows } from './read-xlsx-rows';
+import { ImportFileError, isBlankCell, type SheetCell, type SheetData, type SheetRow } from './sheet-rows';
+import { DatePatternError } from './strftime-pattern';
+
+export { ImportFileError } from './sheet-rows';
+
+export interface ImportOptions {
+  requiredColumns: string[];
+  dateFormat: string;
+  fallbackDateFormat: string;
+  timezone: string;
+  defaultRegion: string;
+}
+
+export interface ImportedRow {
+  line: number;
+  externalId: string | null;
+  name: string;
+  phoneNumber: string; // E.164
+  email: string | null;
+  appointmentAt: string; // ISO 8601 with the clinic timezone's offset
+  location: string | null;
+  dedupeKey: string;
+}
+
+export interface RowError {
+  line: number;
+  column: string | null;
+  value: string | null;
+  reason: string;
+}
+
+export interface ImportResult {
+  format: 'csv' | 'xlsx';
+  rows: ImportedRow[];
+  /** One entry per problem, so a row with a bad phone and a bad date has two; rows skipped = totalRows - rows.length. */
+  errors: RowError[];
+  totalRows: number;
+}
+
+/** The columns every reminder needs, whatever `data.required_columns` says. */
+const ALWAYS_REQUIRED = ['name', 'phone_number', 'appointment_date'];
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** "Phone Number", "phone-number" and " PHONE_NUMBER " all name the column phone_number. */
+export function normaliseColumnName(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+}
+
+export async function readAppointmentsFile(file: string, opts: ImportOptions): Promise<ImportResult> {
+  let data: Buffer;
+  try {
+    data = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+    throw new ImportFileError(`could not read ${file}: ${why}`);
+  }
+  return readAppointmentsBuffer(data, path.basename(file), opts);
+}
+
+export async function readAppointmentsBuffer(data: Buffer, fileName: string, opts: ImportOptions): Promise<ImportResult> {
+  const parseDate = dateParserFor(opts);
+  const extension = path.extname(fileName).toLowerCase();
+  let sheet: SheetData;
+  if (extension === '.csv') sheet = await readCsvRows(data, fileName);
+  else if (extension === '.xlsx') sheet = await readXlsxRows(data, fileName);
+  else if (extension === '.xls') {
+    throw new ImportFileError(`${fileName} is an old .xls workbook, which is not supported: open it in Excel and save it as .xlsx or CSV`);
+  } else {
+    throw new ImportFileError(`${fileName} is not a supported file type: use a .csv or .xlsx file`);
+  }
+
+  const columns = locateColumns(sheet, fileName, opts.requiredColumns);
+  const rows: ImportedRow[] = [];
+  const errors: RowError[] = [];
+  const firstLineOfKey = new Map<string, number>();
+
+  for (const sheetRow of sheet.rows) {
+    const outcome = validateRow(sheetRow, columns, sheet, parseDate, opts);
+    if ('errors' in outcome) {
+      errors.push(...outcome.errors);
+      continue;
+    }
+    const earlier = firstLineOfKey.get(outcome.row.dedupeKey);
+    if (earlier !== undefined) {
+      const byId = outcome.row.externalId !== null;
+      errors.push({
+        line: sheetRow.line,
+        column: byId ? 'id' : null,
+        value: byId ? outcome.row.externalId : null,
+        reason: byId
+          ? `duplicate of line ${earlier}: same id "${outcome.row.externalId}"`
+          : `duplicate of line ${earlier}: same name, phone number and appointment time`,
+      });
+      continue;
+    }
+    firstLineOfKey.set(outcome.row.dedupeKey, sheetRow.line);
+    rows.push(outcome.row);
+  }
+  return { format: sheet.format, rows, errors, totalRows: sheet.rows.length };
+}
+
+function dateParserFor(opts: ImportOptions): DateParser {
+  try {
+    return createDateParser([opts.dateFormat, opts.fallbackDateFormat], opts.timezone);
+  } catch (error) {
+    if (error instanceof DatePatternError) throw new ImportFileError(`settings data.date_format / data.fallback_date_format: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Column name -> index in the row; checks required columns and rejects a column named twice. */
+function locateColumns(sheet: SheetData, fileName: string, requiredColumns: string[]): Map<string, number> {
+  const columns = new Map<string, number>();
+  sheet.header.forEach((written, index) => {
+    const name = normaliseColumnName(written);
+    if (name === '') return;
+    const earlier = columns.get(name);
+    if (earlier !== undefined) {
+      throw new ImportFileError(`${fileName} has the column "${name}" twice (columns ${earlier + 1} and ${index + 1}); remove or rename one`);
+    }
+    columns.set(name, index);
+  });
+  const required = [...new Set([...ALWAYS_REQUIRED, ...requiredColumns.map(normaliseColumnName)])];
+  const missing = required.filter((name) => !columns.has(name));
+  if (missing.length > 0) {
+    const found = sheet.header.map((h) => h.trim()).filter(Boolean);
+    const plural = missing.length > 1;
+    throw new ImportFileError(
+      `${fileName} is missing the required column${plural ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}. ` +
+        `Columns found: ${found.length > 0 ? found.join(', ') : '(none)'}.`,
+    );
+  }
+  return columns;
+}
+
+type RowOutcome = { row: ImportedRow } | { errors: RowError[] };
+
+function validateRow(
+  sheetRow: SheetRow,
+  columns: Map<string, number>,
+  sheet: SheetData,
+  parseDate: DateParser,
+  opts: ImportOptions,
+): RowOutcome {
+  const { line } = sheetRow;
+  const errors: RowError[] = [];
+  const fail = (column: string | null, value: string | null, reason: string): null => {
+    errors.push({ line, column, value, reason });
+    return null;
+  };
+  const required = new Set([...ALWAYS_REQUIRED, ...opts.requiredColumns.map(normaliseColumnName)]);
+
+  const cellOf = (column: string): SheetCell | undefined => {
+    const index = columns.get(column);
+    return index === undefined ? undefined : sheetRow.cells[index];
+  };
+  /** The cell as trimmed text, or null when empty or unusable (an error is recorded for required/unusable cells). */
+  const textOf = (column: string): string | null => {
+    const cell = cellOf(column);
+    if (cell !== undefined && typeof cell === 'object' && cell.kind === 'error') {
+      return fail(column, cell.code, `${column} holds the spreadsheet error ${cell.code}`);
+    }
+    if (isBlankCell(cell)) return required.has(column) ? fail(column, null, `missing ${column}`) : null;
+    return cellText(cell!).trim();
+  };
+
+  if (sheetRow.extraValues > 0) {
+    const width = sheet.header.length;
+    fail(null, null, `has ${width + sheetRow.extraValues} values but the header has ${width} columns; a value containing a comma must be in double quotes`);
+  }
+
+  const nameText = textOf('name');
+  const name = nameText === null ? null : collapseWhitespace(nameText);
+
+  const phoneText = textOf('phone_number');
+  let phoneNumber: string | null = null;
+  if (phoneText !== null) {
+    const phone = normalisePhoneNumber(phoneText, opts.defaultRegion);
+    if (phone.ok) phoneNumber = phone.e164;
+    else fail('phone_number', phoneText, phone.reason);
+  }
+
+  const emailText = textOf('email');
+  if (emailText !== null && !EMAIL.test(emailText)) fail('email', emailText, `email "${emailText}" is not a valid email address`);
+
+  const date = parseDateCell(cellOf('appointment_date'), sheet, parseDate);
+  let appointmentAt: string | null = null;
+  let instantMs = 0;
+  if (date === 'blank') fail('appointment_date', null, 'missing appointment_date');
+  else if (date.ok) {
+    appointmentAt = date.iso;
+    instantMs = date.instantMs;
+  } else fail('appointment_date', textOrNull(cellOf('appointment_date')), date.reason);
+
+  const locationText = textOf('location');
+  const externalId = textOf('id');
+
+  // Optional columns listed in data.required_columns are checked by textOf; read the rest so they report too.
+  for (const column of required) if (!ALWAYS_REQUIRED.includes(column) && !['email', 'location', 'id'].includes(column)) textOf(column);
+
+  if (errors.length > 0 || name === null || phoneNumber === null || appointmentAt === null) {
+    return { errors };
+  }
+  return {
+    row: {
+      line,
+      externalId,
+      name,
+      phoneNumber,
+      email: emailText,
+      appointmentAt,
+      location: locationText === null ? null : collapseWhitespace(locationText),
+      dedupeKey: dedupeKeyFor(externalId, name, phoneNumber, instantMs),
+    },
+  };
+}
+
+function parseDateCell(cell: SheetCell | undefined, sheet: SheetData, parseDate: DateParser): DateParseResult | 'blank' {
+  if (cell === undefined || isBlankCell(cell)) return 'blank';
+  if (typeof cell === 'string') return parseDate.parseText(cell);
+  switch (cell.kind) {
+    case 'date':
+      return parseDate.parseWallClock(cell.wall, cell.shownAs);
+    case 'number': {
+      const wall = excelSerialToWallClock(cell.value, sheet.date1904);
+      return wall
+        ? parseDate.parseWallClock(wall, cellText(cell))
+        : { ok: false, reason: `appointment_date ${cellText(cell)} is a number, not a date` };
+    }
+    case 'error':
+      return { ok: false, reason: `appointment_date holds the spreadsheet error ${cell.code}` };
+  }
+}
+
+function textOrNull(cell: SheetCell | undefined): string | null {
+  return cell === undefined || isBlankCell(cell) ? null : cellText(cell).trim();
+}
+
+function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The store upserts on this key, so re-importing a file updates rather than duplicates. A file's own
+ * id wins; otherwise name (case, spacing and Unicode form ignored), phone and the appointment instant.
+ */
+export function dedupeKeyFor(externalId: string | null, name: string, phoneNumber: string, instantMs: number): string {
+  if (externalId !== null) return `id:${externalId}`;
+  const normalisedName = name.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  const material = `${normalisedName}|${phoneNumber}|${new Date(instantMs).toISOString()}`;
+  return `sha256:${createHash('sha256').update(material, 'utf8').digest('hex')}`;
+}
