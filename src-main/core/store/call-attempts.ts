@@ -202,3 +202,14 @@ export function batchCounts(db: Db, batchId: string): { counts: Partial<BatchCou
   }
   return { counts, total, final };
 }
+
+/** The next pending attempt of a batch in batch order, skipping those still waiting out a retry delay. */
+export function nextPendingAttemptExcept(db: Db, batchId: string, excludeIds: readonly number[]): CallAttempt | null {
+  if (excludeIds.length === 0) return nextPendingAttempt(db, batchId);
+  const row = db
+    .prepare<[string, string], CallAttemptRow>(
+      `SELECT * FROM call_attempts WHERE batch_id = ? AND state = 'pending' AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT 1`,
+    )
+    .get(batchId, JSON.stringify(excludeIds));
+  return row ? rowToCallAttempt(row) : null;
+}

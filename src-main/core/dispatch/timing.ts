@@ -1,0 +1,23 @@
+// Time, injected. Services take these instead of calling Date.now/setTimeout directly, so a test can run
+// minutes of pacing, back-off and polling in milliseconds with a fake clock.
+
+export type Clock = () => number;
+export type Sleep = (ms: number) => Promise<void>;
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = () => Date.now();
+
+export const systemSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref?.());
+
+export const systemTimers: Timers = {
+  setTimeout: (fn, ms) => {
+    const handle = setTimeout(fn, Math.max(0, ms));
+    handle.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
