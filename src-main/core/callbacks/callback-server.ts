@@ -1,0 +1,415 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { createLogger } from '../logging/logger';
+import { getCounter, getMeta, incrementCounter, setMeta } from '../store/app-meta';
+import { getCallAttempt, getCallAttemptBySid } from '../store/call-attempts';
+import { insertCallbackRequest, lastValidStatusCallbackAt, pruneCallbackRequests, type SignatureVerdict } from '../store/callback-requests';
+import { nowIso, type Db } from '../store/database';
+import { recordStatusEvent, type RecordResult, type StatusEventInput } from '../store/status-events';
+import { attemptIdFromQuery, GATHER_PATH, gatherActionUrlFor, HEALTH_PATH, STATUS_PATH, TWIML_PATH } from './endpoint-urls';
+import { BodyTooLargeError, isFormContentType, parseForm, readBody, type FormParams } from './request-body';
+import { cameThroughProxy, headersWithoutSecrets, headerValue, isLoopbackAddress, isLoopbackHost, safeHeaderValue } from './request-headers';
+import { REJECT_REASON_HEADER, SELF_TEST_HEADER, SELF_TEST_PARAM } from './self-test';
+import { findSignedUrl, SIGNATURE_HEADER } from './signature';
+import { diagnoseRejectedSignature, MISSING_AUTH_TOKEN_REASON, MISSING_SIGNATURE_REASON } from './signature-diagnostics';
+import { parseStatusCallback } from './status-callback';
+
+// The public HTTP listener Twilio talks to (through the tunnel or the clinic's own proxy). It serves exactly
+// Twilio's paths; every request must carry a valid X-Twilio-Signature for the URL registered on the call; a
+// status event is committed before it is acknowledged; every request is kept in the callback inspector.
+
+export interface CallbackServerOptions {
+  db: Db;
+  host: string;
+  port: number;
+  /** Twilio auth token (secret); null => every signed request is rejected with a clear reason. */
+  getAuthToken(): string | null;
+  /** Status-callback URLs valid for requests we cannot tie to a call (self-test, orphans): current first, then older ones. */
+  knownStatusCallbackUrls(): string[];
+  /** TwiML for the call's voice URL (POST /twiml?attempt=ID) and for the keypad answer (POST /gather?attempt=ID). */
+  voice: {
+    reminderTwiml(attemptId: number, gatherActionUrl: string, params: Record<string, string>): string | null; // null => 404
+    gatherTwiml(attemptId: number, digits: string, params: Record<string, string>): string; // records confirmation itself
+  };
+  onStatusRecorded?(result: RecordResult, event: StatusEventInput): void;
+  onRejected?(info: { count: number; reason: string | null; path: string }): void;
+  clock?: () => number;
+  maxBodyBytes?: number;
+  requestTimeoutMs?: number;
+  maxConcurrentRequests?: number;
+  inspectorRetentionDays?: number;
+  /** How long stop() waits for requests in flight before cutting connections (default 5 s). */
+  stopTimeoutMs?: number;
+}
+
+/** app_meta keys, so the connection panel shows the same numbers after a restart. */
+export const REJECTED_SIGNATURES_KEY = 'callbacks.rejected_signatures';
+export const LAST_REJECTION_REASON_KEY = 'callbacks.last_rejection_reason';
+
+export { REJECT_REASON_HEADER, SELF_TEST_HEADER, SELF_TEST_PARAM } from './self-test';
+
+const DAY_MS = 86_400_000;
+const PRUNE_INTERVAL_MS = 3_600_000;
+/** Stored instead of a status code when the client went away before we answered (nginx's convention). */
+const CLIENT_CLOSED = 499;
+
+/** What the inspector keeps about one request; filled in as the request is handled. */
+interface Exchange {
+  receivedAt: string;
+  startedAt: number;
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string>;
+  params: Record<string, string> | null;
+  callSid: string | null;
+  verdict: SignatureVerdict;
+  rejection: string | null;
+  /** Set when the signature was rejected: persisted with the inspector row, after the response. */
+  counted: boolean;
+  /** The request body could not be read (client gone or too slow): Node answers 408 itself if it still can. */
+  bodyAborted: boolean;
+}
+
+export class CallbackServer {
+  private readonly log = createLogger('callbacks');
+  private readonly opts: Required<Omit<CallbackServerOptions, 'onStatusRecorded' | 'onRejected'>> &
+    Pick<CallbackServerOptions, 'onStatusRecorded' | 'onRejected'>;
+  private server: http.Server | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
+  private active = 0;
+  private stopping = false;
+  private drainWaiters: (() => void)[] = [];
+  private rejectedSignatures = 0;
+  private rejectionReason: string | null = null;
+  private lastCallbackAt: string | null = null;
+
+  constructor(opts: CallbackServerOptions) {
+    this.opts = {
+      clock: Date.now,
+      maxBodyBytes: 64 * 1024,
+      requestTimeoutMs: 10_000,
+      maxConcurrentRequests: 64,
+      inspectorRetentionDays: 7,
+      stopTimeoutMs: 5_000,
+      ...opts,
+    };
+  }
+
+  async start(): Promise<{ port: number; localUrl: string }> {
+    if (this.server) throw new Error('The callback server is already started');
+    const { db } = this.opts;
+    this.rejectedSignatures = getCounter(db, REJECTED_SIGNATURES_KEY);
+    this.rejectionReason = getMeta(db, LAST_REJECTION_REASON_KEY);
+    this.lastCallbackAt = lastValidStatusCallbackAt(db);
+    this.stopping = false;
+    this.pruneInspectorSafely();
+    this.pruneTimer = setInterval(() => this.pruneInspectorSafely(), PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
+
+    const timeout = this.opts.requestTimeoutMs;
+    const server = http.createServer({
+      // Headers and body must both arrive within `timeout`: a slowloris client is cut (Node answers 408).
+      requestTimeout: timeout,
+      headersTimeout: timeout,
+      keepAliveTimeout: Math.min(5_000, timeout),
+      // Node checks those deadlines on this period (30 s by default, far too coarse for a 10 s limit).
+      connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(timeout / 4))),
+    });
+    // A client that stops reading our answer is cut too.
+    server.setTimeout(timeout * 2);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.opts.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (error) => this.log.error('Callback server error', { error }));
+    const { port } = server.address() as AddressInfo;
+    this.log.info('Callback server listening', { host: this.opts.host, port });
+    return { port, localUrl: `http://127.0.0.1:${port}` };
+  }
+
+  /** Stops accepting, lets requests in flight finish (bounded by stopTimeoutMs), then closes every connection. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.stopping = true;
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.pruneTimer = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    if (this.active > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => this.drainWaiters.push(resolve)),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, this.opts.stopTimeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    server.closeAllConnections();
+    await closed;
+    this.server = null;
+    this.log.info('Callback server stopped');
+  }
+
+  stats(): { rejectedSignatures: number; lastCallbackAt: string | null; rejectionReason: string | null } {
+    return { rejectedSignatures: this.rejectedSignatures, lastCallbackAt: this.lastCallbackAt, rejectionReason: this.rejectionReason };
+  }
+
+  /** Deletes inspector rows older than the retention period; runs on start and hourly. Returns how many went. */
+  pruneInspector(): number {
+    const cutoff = new Date(this.opts.clock() - this.opts.inspectorRetentionDays * DAY_MS).toISOString();
+    return pruneCallbackRequests(this.opts.db, cutoff);
+  }
+
+  private pruneInspectorSafely(): void {
+    try {
+      const pruned = this.pruneInspector();
+      if (pruned > 0) this.log.info('Pruned old callback inspector rows', { pruned });
+    } catch (error) {
+      this.log.warn('Could not prune the callback inspector', { error });
+    }
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    // Only to split path and query; never used to rebuild the URL a signature is checked against.
+    const url = parseTarget(req.url);
+    const exchange: Exchange = {
+      receivedAt: nowIso(this.opts.clock),
+      startedAt: performance.now(),
+      method: (req.method ?? '').slice(0, 16),
+      path: (url?.pathname ?? (req.url ?? '')).slice(0, 2048),
+      query: (url?.search ?? '').slice(1, 2049),
+      headers: headersWithoutSecrets(req.headers),
+      params: null,
+      callSid: null,
+      verdict: 'not-checked',
+      rejection: null,
+      counted: false,
+      bodyAborted: false,
+    };
+    this.active += 1;
+    res.once('close', () => {
+      this.active -= 1;
+      this.storeExchange(exchange, res);
+      if (this.active === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
+    });
+    if (this.stopping || this.active > this.opts.maxConcurrentRequests) {
+      send(res, 503, { 'Retry-After': '1', Connection: 'close' });
+      return;
+    }
+    if (url === null) {
+      send(res, 400, { Connection: 'close' });
+      return;
+    }
+    this.route(req, res, url, exchange).catch((error: unknown) => {
+      this.log.error('Callback request failed', { path: exchange.path, error });
+      if (!res.headersSent) send(res, 500);
+      else res.destroy();
+    });
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse, url: URL, ex: Exchange): Promise<void> {
+    // One trailing slash is tolerated: a status_callback_url configured as `.../status/` is still ours.
+    const path = ex.path.length > 1 ? ex.path.replace(/\/$/, '') : ex.path;
+    if (path === HEALTH_PATH) return this.handleHealth(req, res);
+    if (path !== STATUS_PATH && path !== TWIML_PATH && path !== GATHER_PATH) return send(res, 404);
+    if (req.method !== 'POST') return send(res, 405, { Allow: 'POST' });
+    if (!isFormContentType(req.headers['content-type'])) return send(res, 415);
+
+    let form: FormParams;
+    try {
+      form = parseForm(await readBody(req, this.opts.maxBodyBytes));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        ex.rejection = `Body larger than ${this.opts.maxBodyBytes} bytes`;
+        req.resume(); // discard the rest instead of resetting the connection under the client's feet
+        return send(res, 413, { Connection: 'close' });
+      }
+      ex.bodyAborted = true;
+      return;
+    }
+    ex.params = form.flat;
+    ex.callSid = form.flat.CallSid?.slice(0, 64) ?? null;
+
+    if (path === STATUS_PATH) return this.handleStatus(req, res, form, ex);
+    const attemptId = attemptIdFromQuery(url.searchParams);
+    if (attemptId === null) return send(res, 404);
+    if (path === TWIML_PATH) return this.handleTwiml(req, res, form, ex, attemptId);
+    return this.handleGather(req, res, form, ex, attemptId);
+  }
+
+  /** Only for the self-test on this computer: through a tunnel or proxy /health does not exist. */
+  private handleHealth(req: IncomingMessage, res: ServerResponse): void {
+    const local = !cameThroughProxy(req.headers) && isLoopbackAddress(req.socket.remoteAddress) && isLoopbackHost(req.headers.host);
+    if (!local) return send(res, 404);
+    if (req.method !== 'GET') return send(res, 405, { Allow: 'GET' });
+    send(res, 200, { 'Content-Type': 'application/json' }, '{"ok":true}');
+  }
+
+  private handleStatus(req: IncomingMessage, res: ServerResponse, form: FormParams, ex: Exchange): void {
+    const selfTest = form.flat[SELF_TEST_PARAM];
+    const attempt = selfTest === undefined && ex.callSid ? getCallAttemptBySid(this.opts.db, ex.callSid) : null;
+    // The exact URL registered on this call; a callback we cannot tie to a call (orphan, self-test) may match
+    // any status URL this installation ever registered.
+    const candidates = attempt?.statusCallbackUrl ? [attempt.statusCallbackUrl] : this.opts.knownStatusCallbackUrls();
+    if (!this.verifySignature(req, res, form, ex, candidates, selfTest !== undefined)) return;
+
+    if (selfTest !== undefined) return send(res, 200, { [SELF_TEST_HEADER]: safeHeaderValue(selfTest) });
+
+    const parsed = parseStatusCallback(form.flat, ex.receivedAt);
+    if (!parsed.ok) {
+      ex.rejection = parsed.error;
+      this.log.warn('Malformed status callback', { reason: parsed.error });
+      return send(res, 400);
+    }
+    let result: RecordResult;
+    try {
+      result = recordStatusEvent(this.opts.db, parsed.event);
+    } catch (error) {
+      // Not acknowledged: Twilio logs the failure, and reconciliation fetches the status later.
+      ex.rejection = 'The status could not be saved (database error)';
+      this.log.error('Could not store a status callback', { callSid: parsed.event.callSid, error });
+      return send(res, 500);
+    }
+    this.lastCallbackAt = ex.receivedAt;
+    send(res, 204);
+    this.log.debug('Status callback stored', {
+      callSid: parsed.event.callSid,
+      callStatus: parsed.event.callStatus,
+      sequenceNumber: parsed.event.sequenceNumber,
+      duplicate: !result.stored,
+      orphan: result.attempt === null,
+    });
+    try {
+      this.opts.onStatusRecorded?.(result, parsed.event);
+    } catch (error) {
+      this.log.error('onStatusRecorded failed', { error });
+    }
+  }
+
+  private handleTwiml(req: IncomingMessage, res: ServerResponse, form: FormParams, ex: Exchange, attemptId: number): void {
+    const twimlUrl = getCallAttempt(this.opts.db, attemptId)?.twimlUrl ?? null;
+    if (!this.verifySignature(req, res, form, ex, twimlUrl ? [twimlUrl] : [], false)) return;
+    const actionUrl = safeGatherUrl(twimlUrl!, attemptId);
+    const twiml = actionUrl === null ? null : this.opts.voice.reminderTwiml(attemptId, actionUrl, form.flat);
+    if (twiml === null) return send(res, 404);
+    send(res, 200, { 'Content-Type': 'text/xml; charset=utf-8' }, twiml);
+  }
+
+  private handleGather(req: IncomingMessage, res: ServerResponse, form: FormParams, ex: Exchange, attemptId: number): void {
+    const twimlUrl = getCallAttempt(this.opts.db, attemptId)?.twimlUrl ?? null;
+    const actionUrl = twimlUrl ? safeGatherUrl(twimlUrl, attemptId) : null;
+    if (!this.verifySignature(req, res, form, ex, actionUrl ? [actionUrl] : [], false)) return;
+    const twiml = this.opts.voice.gatherTwiml(attemptId, form.flat.Digits ?? '', form.flat);
+    send(res, 200, { 'Content-Type': 'text/xml; charset=utf-8' }, twiml);
+  }
+
+  /** True when the request is Twilio's; otherwise answers 403, counts it and says why. */
+  private verifySignature(
+    req: IncomingMessage,
+    res: ServerResponse,
+    form: FormParams,
+    ex: Exchange,
+    candidates: readonly string[],
+    selfTest: boolean,
+  ): boolean {
+    const authToken = this.opts.getAuthToken();
+    const signature = headerValue(req.headers, SIGNATURE_HEADER);
+    let reason: string;
+    if (!authToken) {
+      ex.verdict = 'not-checked';
+      reason = MISSING_AUTH_TOKEN_REASON;
+    } else if (!signature) {
+      ex.verdict = 'missing';
+      reason = MISSING_SIGNATURE_REASON;
+    } else if (findSignedUrl(authToken, signature, candidates, form.signed) !== null) {
+      ex.verdict = 'valid';
+      return true;
+    } else {
+      ex.verdict = 'invalid';
+      reason = diagnoseRejectedSignature({
+        authToken,
+        signature,
+        params: form.signed,
+        expectedUrls: candidates,
+        request: { target: req.url ?? '/', headers: req.headers },
+      }).reason;
+    }
+    ex.rejection = reason;
+    ex.counted = true;
+    this.rejectedSignatures += 1;
+    if (reason !== this.rejectionReason) this.log.warn('Rejected a callback', { path: ex.path, reason });
+    this.rejectionReason = reason;
+    send(res, 403, selfTest ? { [REJECT_REASON_HEADER]: safeHeaderValue(reason) } : {});
+    try {
+      this.opts.onRejected?.({ count: this.rejectedSignatures, reason, path: ex.path });
+    } catch (error) {
+      this.log.error('onRejected failed', { error });
+    }
+    return false;
+  }
+
+  /** After the response: one commit for the inspector row and, for a rejection, the persisted counter and reason. */
+  private storeExchange(ex: Exchange, res: ServerResponse): void {
+    const status = ex.bodyAborted ? 408 : res.writableFinished ? res.statusCode : CLIENT_CLOSED;
+    const { db } = this.opts;
+    try {
+      db.transaction(() => {
+        insertCallbackRequest(db, {
+          receivedAt: ex.receivedAt,
+          method: ex.method,
+          path: ex.path,
+          query: ex.query,
+          headers: ex.headers,
+          params: ex.params,
+          callSid: ex.callSid,
+          signatureVerdict: ex.verdict,
+          rejectionReason: ex.rejection,
+          responseStatus: status,
+          latencyMs: Math.round((performance.now() - ex.startedAt) * 1000) / 1000,
+        });
+        if (ex.counted) {
+          incrementCounter(db, REJECTED_SIGNATURES_KEY);
+          if (ex.rejection) setMeta(db, LAST_REJECTION_REASON_KEY, ex.rejection);
+        }
+      })();
+    } catch (error) {
+      this.log.warn('Could not store a request in the callback inspector', { path: ex.path, error });
+    }
+  }
+}
+
+function parseTarget(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://listener.invalid');
+  } catch {
+    return null;
+  }
+}
+
+function safeGatherUrl(twimlUrl: string, attemptId: number): string | null {
+  try {
+    return gatherActionUrlFor(twimlUrl, attemptId);
+  } catch {
+    return null;
+  }
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string> = {}, body = ''): void {
+  if (res.headersSent) return;
+  res.writeHead(status, {
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': String(Buffer.byteLength(body)),
+    ...headers,
+  });
+  res.end(body);
+}
