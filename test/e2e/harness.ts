@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { ApiHandlers, EditableSettings } from '../../src-main/core/api/contract';
+import { Engine } from '../../src-main/core/engine';
+import { startPreviewServer, type PreviewServer } from '../../src-main/preview/preview-server';
+
+// End-to-end harness: a fresh data dir, the real Engine in practice mode (its built-in Twilio simulator at a
+// fast time scale), the browser preview on port 0 and the BUILT renderer, driven by headless Debian Chromium.
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const RENDERER_DIR = path.join(REPO_ROOT, 'out/renderer');
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results/screenshots');
+export const FAILURE_DIR = path.join(REPO_ROOT, 'test-results/e2e-failures');
+export const SAMPLE_CSV = path.join(REPO_ROOT, 'resources/sample-appointments.csv');
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Every wait in these tests is bounded by this (the simulator finishes a whole batch in a few seconds). */
+export const WAIT_MS = 15_000;
+
+/** Simulated seconds per real second: 0.05 keeps each call's live states on screen for a visible moment. */
+const SIMULATOR_TIME_SCALE = 0.05;
+
+export function assertRendererBuilt(): void {
+  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
+    throw new Error(`The renderer is not built (${RENDERER_DIR}/index.html is missing). Run "npx electron-vite build" (npm test does it) before the e2e tests.`);
+  }
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium).`);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: WAIT_MS,
+  });
+}
+
+/** Settings that make a batch finish quickly and at any hour: the defaults pace calls at 1/s within 09:00–19:00. */
+export const FAST_SETTINGS: Partial<EditableSettings> = {
+  callsPerSecond: 20,
+  maxRetries: 0,
+  callingHours: { start: '00:00', end: '23:59' },
+};
+
+export interface AppUnderTest {
+  engine: Engine;
+  handlers: ApiHandlers;
+  preview: PreviewServer;
+  context: BrowserContext;
+  page: Page;
+  dataDir: string;
+  /** Console lines and page errors, saved with a screenshot when a test fails. */
+  log: string[];
+}
+
+export interface AppOptions {
+  /** Start in practice mode with setup already complete (default); false leaves the first-run wizard. */
+  ready?: boolean;
+}
+
+async function openApp(browser: Browser, options: AppOptions): Promise<AppUnderTest> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reminder-desk-e2e-'));
+  const ready = options.ready ?? true;
+  const engine = await Engine.open({
+    dataDir,
+    cwd: dataDir, // never pick up a ./config/settings.yaml from the repository
+    env: {},
+    practice: ready ? true : undefined,
+    simulator: { timeScale: SIMULATOR_TIME_SCALE, seed: 7 },
+  });
+  await engine.start();
+  const handlers = engine.handlers();
+  const settings = await handlers['settings/update'](FAST_SETTINGS);
+  if (!settings.callsPerSecond) throw new Error('settings/update did not apply');
+  if (ready) await handlers['setup/complete']({});
+  const log: string[] = [];
+  const preview = await startPreviewServer({
+    handlers,
+    events: engine.events,
+    staticDir: RENDERER_DIR,
+    port: 0,
+    exportBatch: (batchId, writable) => engine.exportBatch(batchId, writable),
+    onInternalError: (operation, error) => log.push(`[core] ${operation}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  });
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  context.setDefaultTimeout(WAIT_MS);
+  const page = await context.newPage();
+  page.on('console', (message) => log.push(`[console.${message.type()}] ${message.text()}`));
+  page.on('pageerror', (error) => log.push(`[pageerror] ${error.stack ?? error.message}`));
+  page.on('requestfailed', (request) => log.push(`[requestfailed] ${request.method()} ${new URL(request.url()).pathname} ${request.failure()?.errorText ?? ''}`));
+  await page.goto(preview.url, { timeout: WAIT_MS });
+  return { engine, handlers, preview, context, page, dataDir, log };
+}
+
+async function closeApp(app: AppUnderTest): Promise<void> {
+  await app.context.close().catch(() => undefined);
+  await app.preview.close();
+  await app.engine.stop();
+  fs.rmSync(app.dataDir, { recursive: true, force: true });
+}
+
+/**
+ * Runs `body` against a fresh app. On failure the page's screenshot, HTML and console log are kept under
+ * test-results/e2e-failures/<name>.* before the error is rethrown.
+ */
+export async function withApp(browser: Browser, name: string, body: (app: AppUnderTest) => Promise<void>, options: AppOptions = {}): Promise<void> {
+  const app = await openApp(browser, options);
+  try {
+    await body(app);
+    if (app.log.some((line) => line.startsWith('[pageerror]'))) throw new Error(`The page threw:\n${app.log.filter((l) => l.startsWith('[pageerror]')).join('\n')}`);
+  } catch (error) {
+    fs.mkdirSync(FAILURE_DIR, { recursive: true });
+    const stem = path.join(FAILURE_DIR, name.replace(/[^a-z0-9-]+/gi, '-'));
+    await app.page.screenshot({ path: `${stem}.png`, fullPage: true, timeout: 5_000 }).catch(() => undefined);
+    fs.writeFileSync(`${stem}.html`, await app.page.content().catch(() => ''));
+    fs.writeFileSync(`${stem}.log`, app.log.join('\n'));
+    throw error;
+  } finally {
+    await closeApp(app);
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), timeout: WAIT_MS });
+}
+
+/** Picks the sample file through the real file chooser, as a receptionist would. */
+export async function importThroughChooser(page: Page, file: string): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: WAIT_MS }), page.getByTestId('import-button').click()]);
+  await chooser.setFiles(file);
+  await page.getByTestId('import-summary').waitFor({ timeout: WAIT_MS });
+}
