@@ -1,7 +1,8 @@
 import type { CallAttempt } from '../domain';
 import { createLogger, type Logger } from '../logging/logger';
 import { recordCallSnapshot } from '../polling/record-call-snapshot';
-import { getCallAttempt, getCallAttemptBySid, markDialRetry } from '../store/call-attempts';
+import { getBatch } from '../store/batches';
+import { getCallAttempt, getCallAttemptBySid, markDialRetry, skipPendingAttempts } from '../store/call-attempts';
 import type { Db } from '../store/database';
 import { recordCallPlaced } from '../store/status-events';
 import type { CallResource, CallsApi } from '../twilio/twilio-client';
@@ -86,6 +87,9 @@ export async function recoverDialingAttempt(deps: RecoverDeps, attemptId: number
     return { kind: 'found', attempt: recorded.attempt ?? getCallAttempt(deps.db, attemptId)!, call: match };
   }
   markDialRetry(deps.db, attemptId, { code: null, message: 'The dial was interrupted and Twilio has no such call; dialling again' }, at);
+  // A batch that was cancelled or closed meanwhile will never dial it again: say so rather than leave it pending.
+  const batch = getBatch(deps.db, current.batchId);
+  if (batch && batch.state !== 'running' && batch.state !== 'paused') skipPendingAttempts(deps.db, batch.id, at);
   log.info('Interrupted dial not found in Twilio: back to pending', { attemptId });
   return { kind: 'not-found', attempt: getCallAttempt(deps.db, attemptId)! };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectWake, Reconciler } from '../../../src-main/core/polling/reconciler';
-import { createBatch } from '../../../src-main/core/store/batches';
+import { createBatch, setBatchState } from '../../../src-main/core/store/batches';
 import { getCallAttempt, listBatchAttempts, markDialing, OPEN_CALLS_SQL } from '../../../src-main/core/store/call-attempts';
 import type { Db } from '../../../src-main/core/store/database';
 import { listCallEvents, recordCallPlaced, recordStatusEvent } from '../../../src-main/core/store/status-events';
@@ -97,6 +97,18 @@ describe('Reconciler', () => {
 
     expect(listedAt - dialedAt).toBeGreaterThanOrEqual(20_000);
     expect(getCallAttempt(t.db, attempt.id)).toMatchObject({ state: 'pending', callSid: null });
+  });
+
+  it('marks an interrupted dial of a cancelled batch skipped, not pending forever', async () => {
+    const t = setup();
+    const batch = createBatch(t.db, { appointmentIds: addAppointments(t.db, ['+12125550102']), simulated: false, now: new Date(t.time.now) });
+    const attempt = listBatchAttempts(t.db, batch.id)[0]!;
+    markDialing(t.db, attempt.id, { statusCallbackUrl: STATUS_URL, twimlUrl: null, from: '+15005550006', to: '+12125550102', now: new Date(t.time.now).toISOString() });
+    setBatchState(t.db, batch.id, 'cancelled', new Date(t.time.now).toISOString());
+
+    await t.reconciler.reconcileAll();
+
+    expect(getCallAttempt(t.db, attempt.id)).toMatchObject({ state: 'skipped', callSid: null });
   });
 
   it('keeps a call Twilio answers 404 for open and reports it', async () => {
