@@ -1,0 +1,93 @@
+import crypto from 'node:crypto';
+import twilio from 'twilio';
+import { REJECT_REASON_HEADER, SELF_TEST_HEADER, SELF_TEST_PARAM } from '../callbacks/self-test';
+
+// The reachability self-test: a request signed exactly like a Twilio status callback, sent through the public
+// URL, proves end to end that Twilio's callbacks would reach this computer and pass the signature check.
+// When it fails, it names the hop: our server, the tunnel, the URL, or the signature.
+
+export type SelfTestHop = 'server-not-listening' | 'tunnel-down' | 'url-mismatch' | 'signature-rejected';
+
+export interface SelfTestResult {
+  ok: boolean;
+  hop: SelfTestHop | null;
+  message: string;
+  details: string[];
+  latencyMs: number | null;
+}
+
+export interface SelfTestOptions {
+  /** The public URL Twilio posts status callbacks to, e.g. https://abc.ngrok-free.app/status. */
+  statusCallbackUrl: string;
+  /** Our callback server on this computer, e.g. http://127.0.0.1:8080. */
+  localBaseUrl: string;
+  authToken: string;
+  /** The URL to sign; defaults to statusCallbackUrl (tests pass a wrong one). */
+  signUrl?: string;
+  fetchImpl?: typeof fetch;
+  timeoutMs?: number;
+}
+
+/** ngrok's "endpoint offline / not found" codes: the public URL leads nowhere. */
+const TUNNEL_GONE = /ERR_NGROK_(3200|3004|3000|8012)/;
+
+function fail(hop: SelfTestHop, message: string, details: string[], latencyMs: number | null = null): SelfTestResult {
+  return { ok: false, hop, message, details, latencyMs };
+}
+
+export async function runCallbackSelfTest(opts: SelfTestOptions): Promise<SelfTestResult> {
+  const fetchImpl = opts.fetchImpl ?? fetch;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+
+  // Hop 1: is our own callback server listening on this computer?
+  try {
+    const health = await fetchImpl(new URL('/health', opts.localBaseUrl), { signal: AbortSignal.timeout(Math.min(timeoutMs, 3_000)) });
+    if (!health.ok) throw new Error(`answered ${health.status}`);
+  } catch (error) {
+    return fail('server-not-listening', 'The callback server on this computer is not answering, so no call status can be received. Restart Reminder Desk.', [
+      `${opts.localBaseUrl}/health: ${(error as Error).message}`,
+    ]);
+  }
+
+  // Hop 2-4: a signed callback through the public URL.
+  const nonce = crypto.randomBytes(12).toString('hex');
+  const params = { CallSid: `CA${'0'.repeat(8)}${crypto.randomBytes(12).toString('hex')}`, AccountSid: `AC${'0'.repeat(32)}`, CallStatus: 'completed', [SELF_TEST_PARAM]: nonce };
+  const signature = twilio.getExpectedTwilioSignature(opts.authToken, opts.signUrl ?? opts.statusCallbackUrl, params);
+  const started = Date.now();
+  let response: Response;
+  try {
+    response = await fetchImpl(opts.statusCallbackUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature, 'ngrok-skip-browser-warning': '1' },
+      body: new URLSearchParams(params).toString(),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return fail('tunnel-down', `The public URL ${opts.statusCallbackUrl} cannot be reached: the tunnel is down or the address is wrong.`, [
+      `${cause?.code ?? (error as Error).name}: ${cause?.message ?? (error as Error).message}`,
+    ]);
+  }
+  const latencyMs = Date.now() - started;
+  const body = (await response.text().catch(() => '')).slice(0, 500);
+  const ngrokCode = response.headers.get('ngrok-error-code') ?? TUNNEL_GONE.exec(body)?.[0] ?? null;
+
+  if (response.headers.get(SELF_TEST_HEADER) === nonce) {
+    return { ok: true, hop: null, message: 'Callbacks reach this computer and pass the signature check.', details: [`${opts.statusCallbackUrl} answered in ${latencyMs} ms`], latencyMs };
+  }
+  if (ngrokCode === 'ERR_NGROK_8012') {
+    return fail('server-not-listening', 'The tunnel is up but cannot reach the callback server on this computer.', [`ngrok: ${ngrokCode}`], latencyMs);
+  }
+  if (ngrokCode) {
+    return fail('tunnel-down', 'The tunnel is not online at this address (ngrok says the endpoint is offline). Reconnect the tunnel.', [`ngrok: ${ngrokCode}`], latencyMs);
+  }
+  if (response.status === 403) {
+    const reason = response.headers.get(REJECT_REASON_HEADER);
+    return fail('signature-rejected', reason ?? 'Callbacks arrive but are rejected: the URL Twilio signs does not match the URL this server checks.', [`HTTP 403 from ${opts.statusCallbackUrl}`], latencyMs);
+  }
+  if (response.status === 502 || response.status === 503 || response.status === 504) {
+    return fail('tunnel-down', `The public URL answered ${response.status}: the tunnel or proxy in front of this computer is not forwarding.`, [body.slice(0, 200)], latencyMs);
+  }
+  return fail('url-mismatch', `Something answered at ${opts.statusCallbackUrl}, but not this computer's callback server (HTTP ${response.status}). Check the public URL and its /status path.`, [body.slice(0, 200)], latencyMs);
+}
