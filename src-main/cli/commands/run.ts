@@ -1,0 +1,96 @@
+import path from 'node:path';
+import type { ApiEvents } from '../../core/api/contract';
+import { ApiFailure } from '../../core/api/invoke-operation';
+import type { Engine } from '../../core/engine';
+import { batchProgress } from '../../core/engine/views';
+import { maskPhone } from '../../core/appointments/mask-phone';
+import { listBatchAttempts } from '../../core/store/call-attempts';
+import { CliFailure, UsageError } from '../cli-errors';
+import { formatCounts, formatOpenCall, formatProgress } from '../format';
+import { withEngine, type GlobalOptions } from '../open-engine';
+import { printImport } from './import';
+
+export interface RunOptions {
+  simulate?: boolean;
+  export?: string;
+  wait?: number;
+  timeScale?: number;
+}
+
+/**
+ * `run [FILE]`: imports FILE and calls every appointment in it (without FILE: finishes the interrupted batch),
+ * with the callback server up, until every call is final or the wait runs out; then exports the batch log.
+ */
+export async function runCommand(file: string | undefined, opts: RunOptions, globals: GlobalOptions): Promise<number> {
+  const simulator = opts.timeScale !== undefined ? { timeScale: opts.timeScale } : undefined;
+  return withEngine(globals, { ...(opts.simulate ? { practice: true } : {}), ...(simulator ? { simulator } : {}) }, async (engine) => {
+    const unavailable = engine.practice ? null : engine.callingUnavailableReason();
+    if (unavailable) throw new UsageError(`${unavailable}`);
+    await engine.start({ resumeBatches: false });
+
+    const batchId = file ? await batchFromFile(engine, file) : resumableBatch(engine);
+    const batch = engine.batch(batchId)!;
+    const total = listBatchAttempts(engine.db, batchId).length;
+    process.stdout.write(`${file ? 'Calling' : 'Resuming'} batch ${batchId}${batch.simulated ? ' (SIMULATED: practice mode, nobody is called)' : ''}: ${total} call(s)\n`);
+    process.stdout.write(`  ${engine.connectionStatus().summary}\n`);
+    const unsubscribe = followCalls(engine);
+    let outcome;
+    try {
+      outcome = await engine.runBatch(batchId, opts.wait !== undefined ? { waitSeconds: opts.wait } : {});
+    } finally {
+      unsubscribe();
+    }
+
+    const progress = batchProgress(engine.db, engine.batch(batchId)!, engine.settings.calling.calls_per_second);
+    process.stdout.write(`${formatProgress(progress)}\n`);
+    const open = listBatchAttempts(engine.db, batchId).filter((a) => !a.isFinal && a.state !== 'skipped');
+    const names = new Map(engine.appointmentsOf(batchId).map((a) => [a.id, a.name]));
+    for (const attempt of open) process.stdout.write(`${formatOpenCall(attempt, names.get(attempt.appointmentId) ?? null)}\n`);
+
+    if (opts.export) {
+      const result = await engine.exportBatch(batchId, path.resolve(opts.export));
+      process.stdout.write(`Batch log: ${result.rows} row(s) written to ${result.savedTo}\n`);
+    }
+    if (outcome.state === 'paused' || outcome.state === 'cancelled') {
+      throw new CliFailure(`batch ${batchId} was ${outcome.state} before every call was placed`);
+    }
+    if (open.length > 0) {
+      throw new CliFailure(
+        `${open.length} call(s) still had no final status when the wait ran out (${formatCounts(progress.counts)}); ` +
+          `they are reconciled with Twilio the next time reminder-desk runs`,
+      );
+    }
+    return 0;
+  });
+}
+
+async function batchFromFile(engine: Engine, file: string): Promise<string> {
+  const result = await engine.importFile(file);
+  printImport(file, result, process.stderr);
+  if (result.summary.ids.length === 0) throw new CliFailure(`${path.basename(file)} has no appointment that can be called`);
+  try {
+    return engine.createBatch(result.summary.ids).id;
+  } catch (error) {
+    if (error instanceof ApiFailure) throw new CliFailure(error.message);
+    throw error;
+  }
+}
+
+function resumableBatch(engine: Engine): string {
+  const batch = engine.interruptedBatch();
+  if (!batch) throw new CliFailure('there is no interrupted batch to resume; give a FILE of appointments to call');
+  return batch.id;
+}
+
+/** One line per call as it reaches its final status (on stderr), so a long run shows it is alive. */
+function followCalls(engine: Engine): () => void {
+  const reported = new Set<number>();
+  const onUpdate = ({ call }: ApiEvents['call-updated']): void => {
+    if (!call.isFinal || reported.has(call.attemptId)) return;
+    reported.add(call.attemptId);
+    const to = engine.callAttempt(call.attemptId)?.toNumber ?? null;
+    process.stderr.write(`  ${to ? maskPhone(to) : `call ${call.attemptId}`}: ${call.status}${call.source ? ` (${call.source})` : ''}\n`);
+  };
+  engine.events.on('call-updated', onUpdate);
+  return () => engine.events.off('call-updated', onUpdate);
+}

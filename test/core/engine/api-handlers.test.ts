@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { invokeOperation } from '../../../src-main/core/api/invoke-operation';
+import type { OperationArgs, OperationName } from '../../../src-main/core/api/contract';
+import type { Engine } from '../../../src-main/core/engine';
+import { APP_VERSION } from '../../../src-main/core/engine/app-version';
+import { clinicDayRange } from '../../../src-main/core/engine/clinic-day';
+import { MemorySecretStore } from '../../../src-main/core/settings/secrets';
+import { EngineHarness, SAMPLE_CSV, settingsYaml } from './engine-fixtures';
+
+const harness = new EngineHarness();
+afterEach(() => harness.cleanup());
+
+function call<K extends OperationName>(engine: Engine, operation: K, args: OperationArgs<K>) {
+  return invokeOperation(engine.handlers(), operation, args);
+}
+
+describe('API handlers', () => {
+  it('settings: read, validated update written to settings.yaml, and template problems refused', async () => {
+    const dir = harness.tempDir();
+    const engine = await harness.open(dir);
+    expect(await call(engine, 'settings/get', {})).toMatchObject({ ok: true, value: { callsPerSecond: 50, timezone: 'America/New_York' } });
+
+    const updated = await call(engine, 'settings/update', { callsPerSecond: 2, callingHours: { start: '08:30', end: '18:00' } });
+    expect(updated).toMatchObject({ ok: true, value: { callsPerSecond: 2, callingHours: { start: '08:30', end: '18:00' } } });
+    const yaml = YAML.parse(fs.readFileSync(path.join(dir, 'settings.yaml'), 'utf8')) as { calling: Record<string, unknown>; server: unknown };
+    expect(yaml.calling.calls_per_second).toBe(2);
+    expect(yaml.server).toEqual({ port: 0 }); // untouched keys stay
+
+    const badTemplate = await call(engine, 'settings/update', { messageTemplate: 'Hello {patient}' });
+    expect(badTemplate).toMatchObject({ ok: false, error: { kind: 'validation', message: expect.stringContaining('unknown placeholder {patient}') } });
+    const badHours = await call(engine, 'settings/update', { callingHours: { start: '9am', end: '18:00' } });
+    expect(badHours).toMatchObject({ ok: false, error: { kind: 'validation', message: expect.stringContaining('scheduling.calling_hours.start') } });
+    expect(await call(engine, 'settings/get', {})).toMatchObject({ ok: true, value: { callingHours: { start: '08:30' } } });
+
+    const preview = await call(engine, 'settings/preview-message', { template: 'Hi {name}, see you at {location}.' });
+    expect(preview).toEqual({ ok: true, value: { text: 'Hi Alex Morgan, see you at Main Street Clinic.', problems: [] } });
+  });
+
+  it('save-twilio keeps the token and SID in the secret store, never in settings.yaml', async () => {
+    const dir = harness.tempDir();
+    const secrets = new MemorySecretStore();
+    const engine = await harness.open(dir, { secrets });
+    const accountSid = `AC${'1'.repeat(32)}`;
+    const authToken = 'f'.repeat(32);
+    const state = await call(engine, 'setup/save-twilio', { accountSid, authToken, fromNumber: '+15005550006' });
+    expect(state).toMatchObject({ ok: true, value: { fromNumber: '+15005550006', practiceMode: false, version: APP_VERSION } });
+    expect(secrets.get('TWILIO_AUTH_TOKEN')).toBe(authToken);
+    expect(secrets.get('TWILIO_ACCOUNT_SID')).toBe(accountSid);
+    const text = fs.readFileSync(path.join(dir, 'settings.yaml'), 'utf8');
+    expect(text).not.toContain(authToken);
+    expect(YAML.parse(text).twilio).toEqual({ account_sid: accountSid, from_number: '+15005550006' });
+  });
+
+  it('configure-callbacks switches between own URL and polling; the self-test explains a missing public URL', async () => {
+    const engine = await harness.open(harness.tempDir());
+    await engine.start();
+    const own = await call(engine, 'setup/configure-callbacks', { mode: 'own-url', statusCallbackUrl: 'https://reminders.example-clinic.org/hooks/status' });
+    expect(own).toMatchObject({
+      ok: true,
+      value: { mode: 'own-url', statusCallbackUrl: 'https://reminders.example-clinic.org/hooks/status', publicUrl: 'https://reminders.example-clinic.org/hooks' },
+    });
+    const polling = await call(engine, 'setup/configure-callbacks', { mode: 'polling' });
+    expect(polling).toMatchObject({ ok: true, value: { mode: 'polling', statusCallbackUrl: null, tunnel: null } });
+    expect(engine.settings.tunnel.provider).toBe('none');
+    const selfTest = await call(engine, 'connection/self-test', {});
+    expect(selfTest).toMatchObject({ ok: true, value: { ok: false, hop: 'no-public-url', message: expect.stringContaining('no public URL') } });
+  });
+
+  it('batches cannot start without Twilio set up, and say what to do', async () => {
+    const engine = await harness.open(harness.tempDir());
+    await engine.start();
+    const file = fs.readFileSync(SAMPLE_CSV).toString('base64');
+    expect(await call(engine, 'appointments/import', { fileName: 'a.csv', contentBase64: file })).toMatchObject({ ok: true, value: { inserted: 8 } });
+    const started = await call(engine, 'batches/start', { day: '2026-11-26' });
+    expect(started).toMatchObject({ ok: false, error: { kind: 'unavailable', message: expect.stringContaining('Twilio is not set up') } });
+    const none = await call(engine, 'batches/start', { day: '2027-01-01' });
+    expect(none).toMatchObject({ ok: false, error: { kind: 'validation', message: 'There are no appointments on 2027-01-01.' } });
+    const badFile = await call(engine, 'appointments/import', { fileName: 'a.pdf', contentBase64: 'AAAA' });
+    expect(badFile).toMatchObject({ ok: false, error: { kind: 'validation', message: expect.stringContaining('not a supported file type') } });
+  });
+
+  it('start-practice is remembered in the data dir', async () => {
+    const dir = harness.tempDir(settingsYaml());
+    const engine = await harness.open(dir);
+    expect(await call(engine, 'setup/start-practice', {})).toMatchObject({ ok: true, value: { practiceMode: true } });
+    await engine.stop();
+    const again = await harness.open(dir);
+    expect(again.practice).toBe(true);
+  });
+});
+
+describe('clinicDayRange', () => {
+  it('maps a clinic day to its UTC range, across DST', () => {
+    expect(clinicDayRange('2026-11-25', 'America/New_York')).toEqual({ fromUtc: '2026-11-25T05:00:00.000Z', toUtc: '2026-11-26T05:00:00.000Z' });
+    // 2026-03-08: clocks spring forward, the day has 23 hours.
+    expect(clinicDayRange('2026-03-08', 'America/New_York')).toEqual({ fromUtc: '2026-03-08T05:00:00.000Z', toUtc: '2026-03-09T04:00:00.000Z' });
+    // Santiago skips midnight on 2026-09-06: the day starts at 01:00 local.
+    expect(clinicDayRange('2026-09-06', 'America/Santiago').fromUtc).toBe('2026-09-06T04:00:00.000Z');
+  });
+});
+
+describe('APP_VERSION', () => {
+  it('matches package.json', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as { version: string };
+    expect(APP_VERSION).toBe(pkg.version);
+  });
+});
