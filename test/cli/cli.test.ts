@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BATCH_LOG_COLUMNS } from '../../src-main/core/export/batch-log-csv';
-import { runCli, SAMPLE_CSV, spawnCli, tempDataDir } from './cli-helpers';
+import { FAST_SETTINGS, runCli, SAMPLE_CSV, spawnCli, tempDataDir } from './cli-helpers';
 
 // The real `reminder-desk` binary (bin/reminder-desk.mjs through tsx), spawned as a user would run it.
 
@@ -34,6 +34,23 @@ function readCsv(file: string): Record<string, string>[] {
   expect(text.charCodeAt(0)).toBe(0xfeff);
   return parse(text.slice(1), { columns: true }) as Record<string, string>[];
 }
+
+describe('reminder-desk run --wait', () => {
+  it('ends the batch when the wait runs out, listing the calls still open, and exports them as open', async () => {
+    // Realistic timing (time_scale 1): no call can finish within a 2 s wait.
+    const dir = tempDataDir(FAST_SETTINGS.replace('time_scale: 0.01', 'time_scale: 1'));
+    const out = path.join(dir, 'open.csv');
+    const result = await runCli(['run', SAMPLE_CSV, '--simulate', '--wait', '2', '--export', out, '--data-dir', dir]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/warning: \d+ call\(s\) had no final status when the wait ran out/);
+    const rows = readCsv(out);
+    expect(rows).toHaveLength(8);
+    const open = rows.filter((r) => r.error_message?.startsWith('still open'));
+    expect(open.length).toBeGreaterThan(0);
+    const status = await runCli(['status', '--json', '--data-dir', dir]);
+    expect(JSON.parse(status.stdout)).toMatchObject({ batch: { batch: { state: 'timed_out' }, openCalls: open.length } });
+  });
+});
 
 describe('reminder-desk run --simulate', () => {
   const dir = dataDir();

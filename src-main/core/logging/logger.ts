@@ -63,7 +63,14 @@ export function createLogger(name: string): Logger {
   const log = (level: LogLevel) => (message: string, data?: Record<string, unknown>) => {
     if (LEVELS[level] < LEVELS[config.level] || config.sinks.length === 0) return;
     const line = formatLogLine(level, name, message, data);
-    for (const sink of config.sinks) sink.write(line, level);
+    for (const sink of config.sinks) {
+      // Logging must never break what it observes (a deleted log folder, a full disk): drop the line instead.
+      try {
+        sink.write(line, level);
+      } catch {
+        /* ignored on purpose */
+      }
+    }
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

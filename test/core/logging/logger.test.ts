@@ -34,6 +34,11 @@ describe('logging', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', logger: 'dispatcher', msg: 'loud', batchId: 'b1' });
   });
 
+  it('never throws into the code that logs, even when a sink fails', () => {
+    configureLogging({ level: 'info', sinks: [{ write: () => { throw new Error('disk full'); } }] });
+    expect(() => createLogger('x').error('still fine')).not.toThrow();
+  });
+
   it('rotates like Python’s RotatingFileHandler', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rd-log-'));
     const file = path.join(dir, 'app.log');
