@@ -9,7 +9,7 @@ import type { SignedParams } from './signature';
 
 const PREFIX = 'Callbacks are being rejected:';
 
-export const NO_MATCH_REASON = `${PREFIX} the signature does not match any URL: check that TWILIO_AUTH_TOKEN belongs to the account placing the calls.`;
+export const NO_MATCH_REASON = `${PREFIX} they are not signed with this account’s Auth Token. Check that the Auth Token in Setup (or TWILIO_AUTH_TOKEN) belongs to the Twilio account placing the calls.`;
 export const MISSING_SIGNATURE_REASON = `${PREFIX} the request has no X-Twilio-Signature header, so it cannot be shown to come from Twilio (or a proxy in front of this server removes the header).`;
 export const MISSING_AUTH_TOKEN_REASON = `${PREFIX} no Twilio auth token is set, so no signature can be checked: set TWILIO_AUTH_TOKEN (or enter it in the setup wizard).`;
 

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import twilio from 'twilio';
 import { REJECT_REASON_HEADER, SELF_TEST_HEADER, SELF_TEST_PARAM } from '../callbacks/self-test';
+import { ngrokErrorPage } from './tunnel-errors';
 
 // The reachability self-test: a request signed exactly like a Twilio status callback, sent through the public
 // URL, proves end to end that Twilio's callbacks would reach this computer and pass the signature check.
@@ -28,11 +29,24 @@ export interface SelfTestOptions {
   timeoutMs?: number;
 }
 
-/** ngrok's "endpoint offline / not found" codes: the public URL leads nowhere. */
+/** ngrok's "endpoint offline / not found" codes, when its error page has no ngrok-error-code header. */
 const TUNNEL_GONE = /ERR_NGROK_(3200|3004|3000|8012)/;
+
+const NGROK_DELIVERY_FAILURES: Record<string, string> = {
+  ERR_NGROK_3200: 'ngrok says the endpoint is offline: the tunnel at this address is not running (it reconnected under another URL, or stopped).',
+  ERR_NGROK_725: 'The ngrok account reached its monthly bandwidth limit.',
+  ERR_NGROK_727: 'The ngrok account reached its monthly request limit.',
+};
 
 function fail(hop: SelfTestHop, message: string, details: string[], latencyMs: number | null = null): SelfTestResult {
   return { ok: false, hop, message, details, latencyMs };
+}
+
+/** fetch() rejects with "fetch failed" and the socket error in `cause` (ECONNREFUSED, ENOTFOUND), or a TimeoutError. */
+function describeFetchFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code || cause?.message) return `${cause.code ?? 'error'}: ${cause.message ?? ''}`.trim();
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 export async function runCallbackSelfTest(opts: SelfTestOptions): Promise<SelfTestResult> {
@@ -45,7 +59,7 @@ export async function runCallbackSelfTest(opts: SelfTestOptions): Promise<SelfTe
     if (!health.ok) throw new Error(`answered ${health.status}`);
   } catch (error) {
     return fail('server-not-listening', 'The callback server on this computer is not answering, so no call status can be received. Restart Reminder Desk.', [
-      `${opts.localBaseUrl}/health: ${(error as Error).message}`,
+      `${opts.localBaseUrl}/health: ${describeFetchFailure(error)}`,
     ]);
   }
 
@@ -64,9 +78,8 @@ export async function runCallbackSelfTest(opts: SelfTestOptions): Promise<SelfTe
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return fail('tunnel-down', `The public URL ${opts.statusCallbackUrl} cannot be reached: the tunnel is down or the address is wrong.`, [
-      `${cause?.code ?? (error as Error).name}: ${cause?.message ?? (error as Error).message}`,
+      describeFetchFailure(error),
     ]);
   }
   const latencyMs = Date.now() - started;
@@ -76,15 +89,25 @@ export async function runCallbackSelfTest(opts: SelfTestOptions): Promise<SelfTe
   if (response.headers.get(SELF_TEST_HEADER) === nonce) {
     return { ok: true, hop: null, message: 'Callbacks reach this computer and pass the signature check.', details: [`${opts.statusCallbackUrl} answered in ${latencyMs} ms`], latencyMs };
   }
+  if (response.status === 403) {
+    // Our server says why in a header; ngrok's edge (Twilio verification there) answers with its own code.
+    const reason = response.headers.get(REJECT_REASON_HEADER);
+    const where = ngrokCode ? `ngrok's edge (${ngrokCode})` : 'the callback server';
+    return fail(
+      'signature-rejected',
+      reason ?? `Callbacks are being rejected by ${where}: the signature Twilio would send does not match, because the URL Twilio signs differs from the URL being checked (or the Twilio auth token is not the account's).`,
+      [`HTTP 403 from ${opts.statusCallbackUrl}`, ...(opts.signUrl && opts.signUrl !== opts.statusCallbackUrl ? [`signed for ${opts.signUrl}`] : [])],
+      latencyMs,
+    );
+  }
   if (ngrokCode === 'ERR_NGROK_8012') {
     return fail('server-not-listening', 'The tunnel is up but cannot reach the callback server on this computer.', [`ngrok: ${ngrokCode}`], latencyMs);
   }
   if (ngrokCode) {
-    return fail('tunnel-down', 'The tunnel is not online at this address (ngrok says the endpoint is offline). Reconnect the tunnel.', [`ngrok: ${ngrokCode}`], latencyMs);
-  }
-  if (response.status === 403) {
-    const reason = response.headers.get(REJECT_REASON_HEADER);
-    return fail('signature-rejected', reason ?? 'Callbacks arrive but are rejected: the URL Twilio signs does not match the URL this server checks.', [`HTTP 403 from ${opts.statusCallbackUrl}`], latencyMs);
+    return fail('tunnel-down', `${NGROK_DELIVERY_FAILURES[ngrokCode] ?? `ngrok could not deliver the request (${ngrokCode}).`} Callbacks cannot reach this computer through this URL.`, [
+      `ngrok: ${ngrokCode}`,
+      ngrokErrorPage(ngrokCode),
+    ], latencyMs);
   }
   if (response.status === 502 || response.status === 503 || response.status === 504) {
     return fail('tunnel-down', `The public URL answered ${response.status}: the tunnel or proxy in front of this computer is not forwarding.`, [body.slice(0, 200)], latencyMs);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { createLogger, type Logger } from '../logging/logger';
-import { describeTunnelError, type TunnelErrorView } from './tunnel-errors';
+import { describeTunnelError, redactTunnelMessage, type TunnelErrorView } from './tunnel-errors';
 import type { OpenTunnel, ProviderSessionEvent, TunnelProvider } from './tunnel-provider';
 
 export type { TunnelProvider } from './tunnel-provider';
@@ -33,6 +33,13 @@ export interface TunnelManagerOptions {
   /** Our own reconnect back-off. The SDK's is uncapped (it can wait hours); ours never waits more than maxMs. */
   backoff?: { initialMs: number; maxMs: number };
   logger?: Logger;
+  /**
+   * How long one open may take before it counts as failed (and is retried). The SDK can hang on a network that
+   * drops packets instead of refusing; a hung open must not stall the watchdog. Default 30 s.
+   */
+  openTimeoutMs?: number;
+  /** How long closing a session may take; closing a session whose network is gone can hang. Default 5 s. */
+  closeTimeoutMs?: number;
   timers?: Timers;
   clock?: () => number;
   random?: () => number;
@@ -41,6 +48,20 @@ export interface TunnelManagerOptions {
 interface TunnelEvents {
   status: [TunnelStatus];
   'url-changed': [{ url: string; previousUrl: string | null }];
+}
+
+export class TunnelTimeoutError extends Error {
+  override readonly name = 'TunnelTimeoutError';
+}
+
+/** Settles with `work`, or rejects with TunnelTimeoutError after `ms` (real time: independent of the back-off timers). */
+function within<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new TunnelTimeoutError(message)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 const realTimers: Timers = {
@@ -59,6 +80,8 @@ export class TunnelManager extends EventEmitter<TunnelEvents> {
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly backoff: { initialMs: number; maxMs: number };
+  private readonly openTimeoutMs: number;
+  private readonly closeTimeoutMs: number;
   private tunnel: OpenTunnel | null = null;
   private lastUrl: string | null = null;
   private retryTimer: unknown = null;
@@ -72,6 +95,8 @@ export class TunnelManager extends EventEmitter<TunnelEvents> {
     this.clock = opts.clock ?? Date.now;
     this.random = opts.random ?? Math.random;
     this.backoff = opts.backoff ?? { initialMs: 1_000, maxMs: 60_000 };
+    this.openTimeoutMs = opts.openTimeoutMs ?? 30_000;
+    this.closeTimeoutMs = opts.closeTimeoutMs ?? 5_000;
     this.current = this.snapshot('off', null, null, 0, null);
   }
 
@@ -94,7 +119,7 @@ export class TunnelManager extends EventEmitter<TunnelEvents> {
     this.cancelRetry();
     const tunnel = this.tunnel;
     this.tunnel = null;
-    if (tunnel) await tunnel.close().catch((error: unknown) => this.log.warn('closing the tunnel failed', { error }));
+    if (tunnel) await this.closeTunnel(tunnel);
     this.setStatus(this.snapshot('off', null, null, 0, null));
   }
 
@@ -112,7 +137,7 @@ export class TunnelManager extends EventEmitter<TunnelEvents> {
     const attempts = this.current.attempts + 1;
     this.setStatus(this.snapshot(state, null, this.current.error, attempts, null));
     try {
-      const tunnel = await this.opts.provider.open({
+      const opening = this.opts.provider.open({
         host: this.opts.host,
         port: this.opts.port,
         authtoken: this.opts.authtoken,
@@ -120,8 +145,17 @@ export class TunnelManager extends EventEmitter<TunnelEvents> {
         twilioAuthToken: this.opts.twilioAuthToken ?? null,
         onSessionEvent: (event) => this.onSessionEvent(generation, event),
       });
+      // An open that outlives its timeout (or a stop()) may still succeed later: close what it opens.
+      const closeIfAbandoned = (late: OpenTunnel): void => {
+        if (this.tunnel !== late) void this.closeTunnel(late);
+      };
+      const seconds = Math.round(this.openTimeoutMs / 1000);
+      const tunnel = await within(opening, this.openTimeoutMs, `ngrok did not answer within ${seconds} s (timed out)`).catch((error: unknown) => {
+        if (error instanceof TunnelTimeoutError) opening.then(closeIfAbandoned, () => undefined);
+        throw error;
+      });
       if (generation !== this.generation) {
-        await tunnel.close(); // stopped (or superseded) while connecting
+        await this.closeTunnel(tunnel); // stopped (or superseded) while connecting
         return;
       }
       this.tunnel = tunnel;
@@ -145,15 +179,21 @@ export class TunnelManager extends EventEmitter<TunnelEvents> {
   private onSessionEvent(generation: number, event: ProviderSessionEvent): void {
     if (generation !== this.generation) return;
     if (event.kind === 'connected') {
-      // The SDK reconnected by itself before our watchdog fired: same session, same URL.
+      // The SDK reconnected this session by itself before our watchdog fired. Its endpoint is bound again,
+      // normally under the same URL; if ngrok handed out another one, new calls must use it at once.
       if (this.tunnel && this.current.state === 'reconnecting' && this.current.attempts === 0) {
         this.cancelRetry();
-        this.setStatus(this.snapshot('online', this.tunnel.url, null, 0, null));
+        const url = this.tunnel.url;
+        const previousUrl = this.lastUrl;
+        this.lastUrl = url;
+        this.setStatus(this.snapshot('online', url, null, 0, null));
+        this.log.info('tunnel back online (the session reconnected)', { url });
+        if (previousUrl !== url) this.emit('url-changed', { url, previousUrl });
       }
       return;
     }
     if (this.current.state !== 'online') return;
-    this.log.warn('tunnel session lost', { error: event.error });
+    this.log.warn('tunnel session lost', { error: event.error ? redactTunnelMessage(event.error) : null });
     this.scheduleReconnect(event.error ? describeTunnelError(event.error) : null, 0);
   }
 
@@ -180,8 +220,17 @@ export class TunnelManager extends EventEmitter<TunnelEvents> {
   private async rebuild(): Promise<void> {
     const old = this.tunnel;
     this.tunnel = null;
-    if (old) await old.close().catch(() => undefined);
+    if (old) await this.closeTunnel(old);
     await this.connect('reconnecting');
+  }
+
+  /** Never throws and never hangs: a session whose network is gone may not answer its close. */
+  private async closeTunnel(tunnel: OpenTunnel): Promise<void> {
+    try {
+      await within(tunnel.close(), this.closeTimeoutMs, 'closing the tunnel timed out');
+    } catch (error) {
+      this.log.warn('closing the old tunnel failed; going on', { error: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   private cancelRetry(): void {

@@ -87,7 +87,7 @@ describe('signature diagnostics', () => {
     const result = diagnose({ signedUrl: 'https://abc.ngrok-free.app/status', expectedUrls: ['https://abc.ngrok-free.app/status'], token: 'other-account' });
     expect(result).toEqual({ signedUrl: null, expectedUrl: null, reason: NO_MATCH_REASON });
     expect(NO_MATCH_REASON).toBe(
-      'Callbacks are being rejected: the signature does not match any URL: check that TWILIO_AUTH_TOKEN belongs to the account placing the calls.',
+      'Callbacks are being rejected: they are not signed with this account’s Auth Token. Check that the Auth Token in Setup (or TWILIO_AUTH_TOKEN) belongs to the Twilio account placing the calls.',
     );
   });
 
