@@ -149,7 +149,7 @@ export class TunnelManager extends EventEmitter<TunnelEvents> {
       const closeIfAbandoned = (late: OpenTunnel): void => {
         if (this.tunnel !== late) void this.closeTunnel(late);
       };
-      const seconds = Math.round(this.openTimeoutMs / 1000);
+      const seconds = this.openTimeoutMs / 1000;
       const tunnel = await within(opening, this.openTimeoutMs, `ngrok did not answer within ${seconds} s (timed out)`).catch((error: unknown) => {
         if (error instanceof TunnelTimeoutError) opening.then(closeIfAbandoned, () => undefined);
         throw error;

@@ -11,11 +11,15 @@ export interface OpenTunnelOptions {
   domain: string | null;
   /** The Twilio auth token, for edge-side webhook verification where the provider supports it. */
   twilioAuthToken?: string | null;
+  /**
+   * 'disconnected' when the session lost its connection (may repeat while the provider keeps trying by itself);
+   * 'connected' when the provider got the same session back on its own.
+   */
   onSessionEvent(event: ProviderSessionEvent): void;
 }
 
 export interface OpenTunnel {
-  /** Public base URL, e.g. https://abc.ngrok-free.app (no trailing slash). */
+  /** Public base URL, e.g. https://abc.ngrok-free.app (no trailing slash). May be a getter: read it again after 'connected'. */
   readonly url: string;
   close(): Promise<void>;
 }
