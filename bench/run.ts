@@ -5,7 +5,7 @@
 //   events      recordStatusEvent (dedupe, ordering, derived state,    vs  a bare INSERT per event with the same
 //               one FULL-sync transaction per event)                       pragmas and one transaction per event
 //   export      the batch-log CSV writer, 200,000 rows, streaming      vs  csv-stringify piped to the same file
-//   board       the board's list query + view mapping, 10,000 rows     vs  SELECT * of the same rows
+//   board       the board's list (latest call per appointment + views)  vs  SELECT * of the same rows
 //   callbacks   signed POST /status over HTTP, validated and committed vs  a node:http server answering 204
 //
 // Targets (checked at the end; exit 1 when one is missed) are ratios, generous enough for a noisy 2-core box.
@@ -24,7 +24,8 @@ import { openDatabase } from '../src-main/core/store/database';
 import { listAppointments, upsertAppointments } from '../src-main/core/store/appointments';
 import { createBatch } from '../src-main/core/store/batches';
 import { recordCallPlaced, recordStatusEvent } from '../src-main/core/store/status-events';
-import { listBatchAttempts, markDialing } from '../src-main/core/store/call-attempts';
+import { latestAttemptsByAppointment, listBatchAttempts, markDialing } from '../src-main/core/store/call-attempts';
+import { toAppointmentView } from '../src-main/core/engine/views';
 import { benchCallbackServer } from './callbacks';
 
 interface Result {
@@ -145,18 +146,23 @@ async function benchExport(): Promise<void> {
 
 async function benchBoard(): Promise<void> {
   const db = openDatabase(path.join(work, 'board.sqlite'));
-  upsertAppointments(
+  const now = new Date().toISOString();
+  const { ids } = upsertAppointments(
     db,
     Array.from({ length: 10_000 }, (_, i) => ({ dedupeKey: `b${i}`, externalId: null, name: `Patient ${i}`, phoneNumber: `+1415555${String(i % 10000).padStart(4, '0')}`, email: null, appointmentAt: `2026-12-${String((i % 28) + 1).padStart(2, '0')}T09:00:00-05:00`, location: null })),
     null,
-    new Date().toISOString(),
+    now,
   );
-  const subject = await time(() => listAppointments(db));
+  createBatch(db, { appointmentIds: ids, simulated: true, now: new Date() });
+  // What the board's `appointments/list` does: appointments, each with its latest call, as views.
+  const subject = await time(() => {
+    const latest = latestAttemptsByAppointment(db);
+    return listAppointments(db).map((a) => toAppointmentView(a, latest.get(a.id)));
+  });
   const baseline = await time(() => db.prepare('SELECT * FROM appointments').all());
-  results.push({ name: 'board list 10,000 appointments', subject, baseline, unit: 'ms', maxRatio: 4 });
+  results.push({ name: 'board list 10,000 appointments', subject, baseline, unit: 'ms', maxRatio: 6 });
   db.close();
 }
-
 
 async function main(): Promise<void> {
   await benchImport();
