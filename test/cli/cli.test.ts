@@ -220,7 +220,7 @@ describe('practice mode on a busy port', () => {
       const dir = dataDir(`server:\n  port: ${port}\ncalling:\n  calls_per_second: 50\nsimulator:\n  time_scale: 0.01\n`);
       const result = await runCli(['run', SAMPLE_CSV, '--simulate', '--data-dir', dir]);
       expect(result.code).toBe(0);
-      expect(result.stderr).toContain(`port ${port} is in use; practice mode listens on a free port instead`);
+      expect(result.stderr).toContain(`port ${port} is in use; listening on a free port instead`);
     } finally {
       blocker.close();
     }

@@ -1,4 +1,5 @@
 import type { ApiHandlers, AppState, AppointmentView, BatchProgress, CallbackRequestView, EditableSettings } from '../api/contract';
+import { isWithinCallingHours } from '../dispatch/due-reminders';
 import { ApiFailure } from '../api/invoke-operation';
 import { normalisePhoneNumber } from '../appointments/phone-number';
 import { ImportFileError, readAppointmentsBuffer } from '../appointments/read-appointments';
@@ -211,6 +212,14 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
     },
 
     'batches/start': ({ appointmentIds, day }) => {
+      // Staff start batches by hand: the clinic's calling hours protect patients from a click at 9 pm too.
+      const { start, end } = settings().scheduling.calling_hours;
+      if (!isWithinCallingHours(settings(), ctx.clock())) {
+        throw new ApiFailure(
+          'conflict',
+          `It is outside calling hours (${start}–${end}, clinic time), so no reminder calls are placed now. Start the batch during calling hours, or change them in Settings.`,
+        );
+      }
       let ids = appointmentIds ?? [];
       if (!appointmentIds && day) {
         ids = listAppointments(db, clinicDayRange(day, settings().scheduling.timezone)).map((a) => a.id);

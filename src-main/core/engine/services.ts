@@ -10,6 +10,7 @@ import type { Sleep } from '../dispatch/timing';
 import { ReminderScheduler } from '../dispatch/reminder-scheduler';
 import type { Appointment, Batch, CallAttempt, Confirmation } from '../domain';
 import type { EngineContext } from '../engine';
+import { lockDataDir } from '../store/data-dir-lock';
 import { createLogger } from '../logging/logger';
 import { CallPoller } from '../polling/call-poller';
 import { Reconciler, type SweepReport } from '../polling/reconciler';
@@ -103,6 +104,7 @@ export class EngineServices {
   private readonly rememberedUrls = new Set<string>();
   private started = false;
   private stopped = false;
+  private releaseDataDir: (() => void) | null = null;
   private readonly pushConnection = trailingThrottle(() => this.ctx.events.emit('connection-changed', this.connectionStatus()), CONNECTION_PUSH_INTERVAL_MS);
 
   /** Every Twilio REST call goes through here, so switching practice mode or credentials needs no rewiring. */
@@ -228,6 +230,7 @@ export class EngineServices {
   async start(opts: EngineStartOptions): Promise<void> {
     if (this.started) throw new Error('The engine is already started');
     this.started = true;
+    this.releaseDataDir = lockDataDir(this.ctx.dataDir);
     await this.startCallbackServer();
     if (this.practice) await this.startSimulator();
     await this.startTunnel();
@@ -265,6 +268,8 @@ export class EngineServices {
     if (this.tunnel) await bounded('tunnel', () => this.tunnel!.stop());
     if (this.simulator) await bounded('simulator', () => this.simulator!.stop());
     if (this.callbackServer) await bounded('callback server', () => this.callbackServer!.stop());
+    this.releaseDataDir?.();
+    this.releaseDataDir = null;
     log.info('engine stopped');
   }
 
@@ -274,10 +279,11 @@ export class EngineServices {
       await this.listenCallbackServer(server.port);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-      // Practice mode with nothing public: no one outside needs a fixed port, so any free one will do.
-      const nothingPublic = !this.settings.calling.status_callback_url && !this.tunnelWanted();
-      if (this.practice && nothingPublic) {
-        log.warn(`port ${server.port} is in use; practice mode listens on a free port instead`);
+      // Only the clinic's own public URL (a reverse proxy pointing at server.port) needs this exact port: the
+      // tunnel forwards to whatever port we listen on, and polling needs none. Two engines on one data folder
+      // are stopped by the data-folder lock, not by the port.
+      if (!this.settings.calling.status_callback_url) {
+        log.warn(`port ${server.port} is in use; listening on a free port instead`);
         await this.listenCallbackServer(0);
         return;
       }

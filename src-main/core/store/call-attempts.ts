@@ -142,10 +142,11 @@ export function markDialing(
     .prepare(
       `UPDATE call_attempts SET state = 'dialing', status_callback_url = ?, twiml_url = ?, from_number = ?, to_number = ?,
          dial_started_at = ?, attempts = attempts + 1, updated_at = ?
-       WHERE id = ? AND state IN ('pending', 'dialing')`,
+       WHERE id = ? AND state = 'pending'`,
     )
     .run(call.statusCallbackUrl, call.twimlUrl, call.from, call.to, call.now, call.now, id);
-  if (result.changes !== 1) throw new Error(`Call attempt ${id} is not waiting to be dialled`);
+  // The claim: only one dialer can move an attempt out of `pending`, so only one can ever dial it.
+  if (result.changes !== 1) throw new Error(`Call attempt ${id} is not waiting to be dialled (already claimed)`);
 }
 
 /** A transient failure of calls.create (429, 5xx, network): the attempt goes back to pending for a retry. */

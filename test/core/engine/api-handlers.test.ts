@@ -82,6 +82,17 @@ describe('API handlers', () => {
     expect(badFile).toMatchObject({ ok: false, error: { kind: 'validation', message: expect.stringContaining('not a supported file type') } });
   });
 
+  it('refuses a batch started by hand outside calling hours, in the clinic’s time zone', async () => {
+    // 02:00 UTC is 21:00 in New York: after the 09:00–19:00 calling hours.
+    const dir = harness.tempDir(settingsYaml().replace('calling_hours: { start: "00:00", end: "23:59" }', 'calling_hours: { start: "09:00", end: "19:00" }'));
+    const engine = await harness.open(dir, { practice: true, simulator: { timeScale: 0.01 }, clock: () => Date.parse('2026-11-25T02:00:00Z') });
+    await engine.start();
+    await engine.importFile(SAMPLE_CSV);
+    const refused = await call(engine, 'batches/start', { day: '2026-11-25' });
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'conflict', message: expect.stringContaining('outside calling hours (09:00–19:00') } });
+    expect(await call(engine, 'batches/list', {})).toMatchObject({ ok: true, value: [] });
+  });
+
   it('start-practice is remembered in the data dir', async () => {
     const dir = harness.tempDir(settingsYaml());
     const engine = await harness.open(dir);

@@ -31,6 +31,7 @@ calling:
   call_timeout_seconds: 10
 scheduling:
   timezone: America/New_York
+  calling_hours: { start: "00:00", end: "23:59" }
 ${extra}`;
 }
 

@@ -46,7 +46,8 @@ describe('batches', () => {
     expect(unfinishedBatches(db).map((b) => b.id)).toEqual([batch.id]);
     const first = nextPendingAttempt(db, batch.id)!;
     markDialing(db, first.id, { statusCallbackUrl: null, twimlUrl: null, from: '+15005550006', to: '+14155550100', now: NOW });
-    expect(() => markDialing(db, first.id, { statusCallbackUrl: null, twimlUrl: null, from: '+1', to: '+1', now: NOW })).not.toThrow();
+    // A second dialer (another process resuming the same batch) cannot claim it again.
+    expect(() => markDialing(db, first.id, { statusCallbackUrl: null, twimlUrl: null, from: '+1', to: '+1', now: NOW })).toThrow(/already claimed/);
     expect(nextPendingAttempt(db, batch.id)!.appointmentId).toBe(ids[1]);
     expect(batchCounts(db, batch.id)).toMatchObject({ counts: { dialing: 1, pending: 1 }, total: 2, final: 0 });
   });
