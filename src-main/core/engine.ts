@@ -8,7 +8,7 @@ import { EngineServices, type EngineStartOptions } from './engine/services';
 import { EngineEvents } from './engine/engine-events';
 import { exportBatchLog } from './engine/export-batch';
 import { configureLogging, ConsoleSink, createLogger, RotatingFileSink, type LogLevel, type LogSink } from './logging/logger';
-import { loadSettings, resolveSettingsFile } from './settings/load-settings';
+import { loadSettings, SettingsError, resolveSettingsFile } from './settings/load-settings';
 import type { Settings } from './settings/schema';
 import { EnvFirstSecrets, FileSecretStore, type SecretStore } from './settings/secrets';
 import type { SimulatorOptions, TwilioSimulator } from './simulator/twilio-simulator';
@@ -110,6 +110,10 @@ export class Engine {
     fs.mkdirSync(dataDir, { recursive: true });
     const env = opts.env ?? process.env;
     const settingsFile = resolveSettingsFile({ config: opts.configFile, dataDir, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+    // A --config that names no file is a typo, not a request for defaults: real calls must not go out unconfigured.
+    if (opts.configFile && !fs.existsSync(settingsFile)) {
+      throw new SettingsError(`the settings file ${settingsFile} (--config) does not exist`, settingsFile);
+    }
     const loaded = loadSettings(settingsFile);
     let settings = loaded.settings;
     configureEngineLogging(dataDir, settings, opts.logToConsole ?? false);

@@ -15,13 +15,14 @@ export function findSqliteNativeBinding(opts: {
   exists?: (file: string) => boolean;
 }): string | undefined {
   const exists = opts.exists ?? fs.existsSync;
+  // A packaged app ships its own rebuilt addon and never loads native code named by the environment.
+  if (opts.isPackaged) return undefined;
   const fromEnv = opts.env.REMINDER_DESK_SQLITE_BINDING?.trim();
   if (fromEnv) {
     const file = path.resolve(fromEnv);
     if (!exists(file)) throw new Error(`REMINDER_DESK_SQLITE_BINDING points to ${file}, which does not exist`);
     return file;
   }
-  if (opts.isPackaged) return undefined;
   const local = path.join(opts.appPath, ELECTRON_NATIVE_DIR, SQLITE_BINDING_FILE);
   return exists(local) ? local : undefined;
 }

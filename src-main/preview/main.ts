@@ -17,7 +17,7 @@ async function main() {
     options: {
       'data-dir': { type: 'string' },
       config: { type: 'string' },
-      practice: { type: 'boolean', default: false },
+      practice: { type: 'boolean' },
       port: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -34,7 +34,8 @@ async function main() {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a number from 0 to 65535, not ${values.port}`);
 
-  const engine = await Engine.open({ dataDir, configFile: values.config, practice: values.practice });
+  // Without --practice the mode chosen in the wizard (kept in the data folder) applies; the flag only turns it on.
+  const engine = await Engine.open({ dataDir, configFile: values.config, practice: values.practice ? true : undefined });
   await engine.start();
   const preview = await startPreviewServer({
     handlers: engine.handlers(),

@@ -161,6 +161,13 @@ describe('exit codes', () => {
     expect(result.stderr).toMatch(/twilio\.from_number: a phone number in E\.164 form/);
   });
 
+  it('2 for --config naming a file that does not exist (a typo must not mean "use defaults")', async () => {
+    const dir = dataDir();
+    const result = await runCli(['status', '--config', path.join(dir, 'settigns.yaml'), '--data-dir', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^reminder-desk: .*settigns\.yaml \(--config\) does not exist$/);
+  });
+
   it('1 for a file that does not exist', async () => {
     const dir = dataDir();
     const result = await runCli(['import', path.join(dir, 'nope.csv'), '--data-dir', dir]);

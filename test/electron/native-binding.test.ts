@@ -23,5 +23,7 @@ describe('findSqliteNativeBinding', () => {
 
   it('leaves a packaged app to its own (rebuilt) node_modules', () => {
     expect(findSqliteNativeBinding({ env: {}, appPath, isPackaged: true, exists: () => true })).toBeUndefined();
+    // ...and never loads native code named by an environment variable.
+    expect(findSqliteNativeBinding({ env: { REMINDER_DESK_SQLITE_BINDING: '/tmp/evil.node' }, appPath, isPackaged: true, exists: () => true })).toBeUndefined();
   });
 });

@@ -12,7 +12,7 @@ import { describeTwilioError, type CallsApi, type TwilioErrorInfo } from '../twi
 import { Pacer } from './pacer';
 import { placeReminderCall, type CallbackTarget, type DialOutcome, type PlaceCallDeps } from './place-reminder-call';
 import { recoverDialingAttempt, type RecoverDeps } from './recover-dialing';
-import { systemClock, systemSleep, type Clock, type Sleep } from './timing';
+import { DispatchStoppedError, isStopError, systemClock, systemSleep, type Clock, type Sleep } from './timing';
 
 export interface BatchOutcome {
   batchId: string;
@@ -46,6 +46,8 @@ export interface BatchRunnerOptions {
   dialSettleMs?: number;
   /** Test seam: runs after Twilio accepted a call and before its SID is stored. */
   afterCreate?: PlaceCallDeps['afterCreate'];
+  /** True once the host is shutting down: no new call is placed after that, even if the pacer has a free slot. */
+  isStopping?: () => boolean;
 }
 
 const RATE_LIMIT_FIRST_BACKOFF_MS = 1000;
@@ -162,6 +164,7 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
         if (result.kind === 'found') this.afterPlaced(result.attempt);
         if (result.attempt) this.emit('call-updated', result.attempt);
       } catch (err) {
+        if (isStopError(err)) throw err;
         // The attempt stays `dialing` and is never dialled blind; the wait phase asks again.
         this.log.warn('Could not check an interrupted dial with Twilio; will ask again', { attemptId: attempt.id, error: err });
       }
@@ -185,6 +188,7 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       await this.pacer.acquire();
       const afterPace = this.batchState(batchId);
       if (afterPace === 'paused' || afterPace === 'cancelled') return afterPace;
+      if (this.opts.isStopping?.()) throw new DispatchStoppedError();
       await this.dialOne(batchId, attempt, calls);
       this.emit('batch-progress', batchId);
     }
@@ -281,6 +285,7 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
         }
       }
     } catch (err) {
+      if (isStopError(err)) throw err;
       this.log.warn('Could not check the failed dial with Twilio; will ask again', { attemptId: attempt.id, error: err });
     }
     const updated = getCallAttempt(this.opts.db, attempt.id);

@@ -35,7 +35,9 @@ export type RecoveryResult =
   | { kind: 'found'; attempt: CallAttempt; call: CallResource }
   | { kind: 'not-found'; attempt: CallAttempt }
   /** Nothing to do: the attempt is no longer `dialing` (someone else resolved it). */
-  | { kind: 'not-dialing'; attempt: CallAttempt | null };
+  | { kind: 'not-dialing'; attempt: CallAttempt | null }
+  /** Another dial to the same number is still unresolved: which call is whose can't be told yet; ask again later. */
+  | { kind: 'undecided'; attempt: CallAttempt };
 
 function createdAt(call: CallResource): number | null {
   return (call.dateCreated ?? call.startTime)?.getTime() ?? null;
@@ -63,10 +65,30 @@ export async function recoverDialingAttempt(deps: RecoverDeps, attemptId: number
 
   // Deliberately no StartTime filter on the request: a call still `queued` inside Twilio (CPS queueing) has
   // no StartTime yet and would be missed. DateCreated is always set, so we match on it here instead.
-  const earliest = dialedAt - (deps.skewMs ?? CLOCK_SKEW_MS);
+  const skew = deps.skewMs ?? CLOCK_SKEW_MS;
+  const earliest = dialedAt - skew;
+  // Twilio creates the call while our create request is in flight (bounded by the client's timeout), so a call
+  // created long after our dial is someone else's (another batch calling the same household, say).
+  const latest = dialedAt + (deps.settleMs ?? DIAL_SETTLE_MS) + skew;
+  // Two unresolved dials to one number (two batches calling the same household): resolve them in dial order, so the
+  // earlier dial adopts the earlier call and the later one then only sees the call that is left.
+  const rivals = deps.db
+    .prepare<[string, number, string, string, string, number], { id: number }>(
+      `SELECT id FROM call_attempts
+       WHERE to_number = ? AND id != ? AND state = 'dialing' AND dial_started_at >= ?
+         AND (dial_started_at < ? OR (dial_started_at = ? AND id < ?))`,
+    )
+    .all(before.toNumber, attemptId, new Date(earliest).toISOString(), before.dialStartedAt, before.dialStartedAt, attemptId);
+  if (rivals.length > 0) {
+    log.info('An earlier dial to the same number is unresolved; deciding after it', { attemptId, rivals: rivals.map((r) => r.id) });
+    return { kind: 'undecided', attempt: before };
+  }
   const listed = await deps.calls.list({ to: before.toNumber, from: before.fromNumber, pageSize: 50 });
   const candidates = listed
-    .filter((call) => call.to === before.toNumber && (createdAt(call) ?? Infinity) >= earliest)
+    .filter((call) => {
+      const at = createdAt(call) ?? Infinity;
+      return call.to === before.toNumber && at >= earliest && at <= latest;
+    })
     .filter((call) => {
       const owner = getCallAttemptBySid(deps.db, call.sid);
       return owner === null || owner.id === attemptId;

@@ -30,6 +30,8 @@ export interface CallPollerOptions {
   maxIntervalMs?: number;
   /** A call Twilio has not known for this long is reported (and still followed). */
   reportUnknownAfterMs?: number;
+  /** Only calls of practice (true) or real (false) batches are resumed by start(). */
+  simulated?: () => boolean;
 }
 
 interface Tracked {
@@ -67,7 +69,7 @@ export class CallPoller extends EventEmitter<CallPollerEvents> {
   /** Resumes following every open call that has no callback URL (after a restart). */
   start(): void {
     this.stopped = false;
-    for (const attempt of openCallAttempts(this.opts.db)) {
+    for (const attempt of openCallAttempts(this.opts.db, undefined, this.opts.simulated?.())) {
       if (attempt.state === 'placed' && !attempt.statusCallbackUrl) this.track(attempt);
     }
   }

@@ -42,6 +42,8 @@ export interface ReconcilerOptions {
   dialSettleMs?: number;
   /** A periodic tick this much later than planned means the computer slept: reconcile everything. */
   wakeThresholdMs?: number;
+  /** Only calls of practice (true) or real (false) batches: each is asked about only where it was placed. */
+  simulated?: () => boolean;
 }
 
 /** True when a timer fired so much later than planned that the process was most likely suspended. */
@@ -70,12 +72,12 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
     const settings = this.opts.settings();
     const graceMs = settings.calling.call_timeout_seconds * 1000 + settings.callbacks.reconcile_after_minutes * 60_000;
     const dialedBefore = new Date(this.clock() - graceMs).toISOString();
-    return this.exclusive('sweep', () => openCallAttempts(this.opts.db, dialedBefore));
+    return this.exclusive('sweep', () => openCallAttempts(this.opts.db, dialedBefore, this.opts.simulated?.()));
   }
 
   /** Every open call, whatever its age: at start-up and after the computer wakes from sleep. */
   reconcileAll(): Promise<SweepReport> {
-    return this.exclusive('all', () => openCallAttempts(this.opts.db));
+    return this.exclusive('all', () => openCallAttempts(this.opts.db, undefined, this.opts.simulated?.()));
   }
 
   startPeriodic(intervalMs: number): void {

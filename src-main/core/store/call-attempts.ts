@@ -117,16 +117,26 @@ export function dialingAttempts(db: Db, batchId?: string): CallAttempt[] {
 /** Calls Twilio knows about whose status is not final yet, oldest dial first. Uses the partial index call_attempts_open. */
 export const OPEN_CALLS_SQL = `SELECT * FROM call_attempts WHERE is_final = 0 AND state IN ('dialing', 'placed') ORDER BY dial_started_at`;
 
-export function openCallAttempts(db: Db, dialedBefore?: string): CallAttempt[] {
+/**
+ * Open calls, optionally only those dialled before a time and only those of practice (`simulated`) or real
+ * batches: a practice call lives in the simulator and a real one at Twilio, so each is only ever asked about where
+ * it was placed (asking the wrong one would find "no such call" and could send a real attempt back to be redialled).
+ */
+export function openCallAttempts(db: Db, dialedBefore?: string, simulated?: boolean): CallAttempt[] {
+  const where = [`is_final = 0`, `state IN ('dialing', 'placed')`];
+  const params: (string | number)[] = [];
   if (dialedBefore) {
-    return db
-      .prepare<[string], CallAttemptRow>(
-        `SELECT * FROM call_attempts WHERE is_final = 0 AND state IN ('dialing', 'placed') AND dial_started_at < ? ORDER BY dial_started_at`,
-      )
-      .all(dialedBefore)
-      .map(rowToCallAttempt);
+    where.push('dial_started_at < ?');
+    params.push(dialedBefore);
   }
-  return db.prepare<[], CallAttemptRow>(OPEN_CALLS_SQL).all().map(rowToCallAttempt);
+  if (simulated !== undefined) {
+    where.push('batch_id IN (SELECT id FROM batches WHERE simulated = ?)');
+    params.push(simulated ? 1 : 0);
+  }
+  return db
+    .prepare<unknown[], CallAttemptRow>(`SELECT * FROM call_attempts WHERE ${where.join(' AND ')} ORDER BY dial_started_at`)
+    .all(...params)
+    .map(rowToCallAttempt);
 }
 
 /**

@@ -67,6 +67,22 @@ describe('BatchRunner dispatch', () => {
     expect(getBatch(t.db, t.batch.id)?.state).toBe('completed');
   });
 
+  it('places no new call once the host is stopping; the batch stays running to resume next start', async () => {
+    const t = setup();
+    let stopping = false;
+    t.fake.onCreate = () => {
+      stopping = true; // shutdown begins while the first call is being placed
+      return ['ringing', 'in-progress', 'completed'];
+    };
+    const { runner } = t.build(t.db, { isStopping: () => stopping });
+
+    await expect(runner.runBatch(t.batch.id)).rejects.toThrow(/stopping/);
+
+    expect(t.fake.creates).toHaveLength(1);
+    expect(getBatch(t.db, t.batch.id)?.state).toBe('running');
+    expect(listBatchAttempts(t.db, t.batch.id).map((a) => a.state)).toEqual(['placed', 'pending', 'pending']);
+  });
+
   it('sends the exact create parameters when a public URL exists', async () => {
     const t = setup({ settings: { calling: { call_timeout_seconds: 25, detect_voicemail: true } }, target: TUNNEL, phones: ['+12125550100'] });
     const { runner } = t.build(t.db);

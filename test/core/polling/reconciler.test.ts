@@ -111,6 +111,22 @@ describe('Reconciler', () => {
     expect(getCallAttempt(t.db, attempt.id)).toMatchObject({ state: 'skipped', callSid: null });
   });
 
+  it('in practice mode never asks the simulator about a real call (which it would not know, and redial)', async () => {
+    const t = setup();
+    const batch = createBatch(t.db, { appointmentIds: addAppointments(t.db, ['+12125550102']), simulated: false, now: new Date(t.time.now) });
+    const attempt = listBatchAttempts(t.db, batch.id)[0]!;
+    markDialing(t.db, attempt.id, { statusCallbackUrl: STATUS_URL, twimlUrl: null, from: '+15005550006', to: '+12125550102', now: new Date(t.time.now).toISOString() });
+    let asked = 0;
+    const practiceApi = { ...t.fake, list: async () => { asked += 1; return []; }, fetch: async () => { asked += 1; throw new Error('unknown'); } } as unknown as FakeCallsApi;
+    const practice = new Reconciler({ db: t.db, calls: () => practiceApi, settings: () => makeSettings(), simulated: () => true, clock: t.time.clock, sleep: t.time.sleep, timers: t.time.timers });
+    cleanups.unshift(() => practice.stop());
+
+    await practice.reconcileAll();
+
+    expect(asked).toBe(0);
+    expect(getCallAttempt(t.db, attempt.id)).toMatchObject({ state: 'dialing' });
+  });
+
   it('keeps a call Twilio answers 404 for open and reports it', async () => {
     const t = setup();
     const { attemptId, callSid } = await placeCall(t.db, t.fake, t.time, '+12125550100');
