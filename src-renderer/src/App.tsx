@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ApiClient, AppState, ConnectionStatus, Envelope } from '../../src-main/core/api/contract';
+import type { AppState, ConnectionStatus, Envelope } from '../../src-main/core/api/contract';
+import type { DeskClient } from './api/client';
 import { ApiContext, AppStateContext } from './api/hooks';
 import { EventBridge } from './components/EventBridge';
 import { AppointmentsView } from './views/AppointmentsView';
@@ -17,14 +18,33 @@ const NAV: { view: ViewName; label: string }[] = [
   { view: 'settings', label: 'Settings' },
 ];
 
-export function App({ api }: { api: ApiClient }) {
+/**
+ * Refused callbacks. `acknowledged` is the count already known when this window first asked (those are on the
+ * Connection screen) or when staff dismissed the banner; null until that first answer, so nothing is hidden by a
+ * late reply. Totals only ever grow, whichever of push, resync or refresh reports them first.
+ */
+interface Rejections {
+  count: number;
+  acknowledged: number | null;
+  reason: string | null;
+}
+
+export function App({ api }: { api: DeskClient }) {
   const [appState, setAppState] = useState<AppState | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [wizardOpen, setWizardOpen] = useState(false);
   const [view, setView] = useState<ViewName>('appointments');
   const [focusBatchId, setFocusBatchId] = useState<string | null>(null);
   const [connection, setConnection] = useState<ConnectionStatus | null>(null);
-  const [rejections, setRejections] = useState<{ count: number; acknowledged: number; reason: string | null }>({ count: 0, acknowledged: 0, reason: null });
+  const [rejections, setRejections] = useState<Rejections>({ count: 0, acknowledged: null, reason: null });
+
+  const noteRejections = useCallback((total: number, reason: string | null, baseline = false) => {
+    setRejections((r) => ({
+      count: Math.max(r.count, total),
+      acknowledged: baseline && r.acknowledged === null ? total : r.acknowledged,
+      reason: reason ?? r.reason,
+    }));
+  }, []);
 
   const applyState = useCallback((result: Envelope<AppState>) => {
     if (!result.ok) return setLoadError(result.error.message);
@@ -34,18 +54,28 @@ export function App({ api }: { api: ApiClient }) {
   }, []);
   const loadState = useCallback(() => void api.invoke('app/get-state', {}).then(applyState), [api, applyState]);
 
-  const applyConnection = useCallback((result: Envelope<ConnectionStatus>) => {
-    if (!result.ok) return;
-    setConnection(result.value);
-    // Rejections from before this window opened are on the Connection screen; the banner is for new ones.
-    setRejections((r) => (r.count === 0 ? { count: result.value.rejectedSignatures, acknowledged: result.value.rejectedSignatures, reason: result.value.rejectionReason } : r));
-  }, []);
-  const loadConnection = useCallback(() => void api.invoke('connection/status', {}).then(applyConnection), [api, applyConnection]);
+  const applyConnection = useCallback(
+    (status: ConnectionStatus, baseline = false) => {
+      setConnection(status);
+      noteRejections(status.rejectedSignatures, status.rejectionReason, baseline);
+    },
+    [noteRejections],
+  );
+  const loadConnection = useCallback(() => void api.invoke('connection/status', {}).then((result) => result.ok && applyConnection(result.value)), [api, applyConnection]);
 
   useEffect(() => {
     void api.invoke('app/get-state', {}).then(applyState);
-    void api.invoke('connection/status', {}).then(applyConnection);
+    // Rejections from before this window opened are on the Connection screen; the banner is for new ones.
+    void api.invoke('connection/status', {}).then((result) => result.ok && applyConnection(result.value, true));
   }, [api, applyState, applyConnection]);
+
+  // A refusal pushed while the event stream was down is caught up here: the count can only have grown.
+  useEffect(() => api.onResync(loadConnection), [api, loadConnection]);
+
+  const leftPractice = (state: AppState) => {
+    applyState({ ok: true, value: state });
+    loadConnection();
+  };
 
   const openBatch = (batchId: string) => {
     setFocusBatchId(batchId);
@@ -65,14 +95,14 @@ export function App({ api }: { api: ApiClient }) {
   }
   if (!appState) return <main className="loading">Opening Reminder Desk…</main>;
 
-  const newRejections = rejections.count - rejections.acknowledged;
+  const newRejections = rejections.acknowledged === null ? 0 : rejections.count - rejections.acknowledged;
 
   return (
     <ApiContext.Provider value={api}>
       <AppStateContext.Provider value={appState}>
         <EventBridge
-          onConnection={setConnection}
-          onRejected={({ count, reason }) => setRejections((r) => ({ ...r, count: Math.max(r.count, count), reason: reason ?? r.reason }))}
+          onConnection={(status) => applyConnection(status)}
+          onRejected={({ count, reason }) => noteRejections(count, reason)}
         />
         <div className="app">
           {appState.practiceMode && (
@@ -86,7 +116,13 @@ export function App({ api }: { api: ApiClient }) {
                 <strong>
                   {newRejections === 1 ? '1 call status update was refused' : `${newRejections} call status updates were refused`} because it did not prove it came from Twilio.
                 </strong>
-                <p>{rejections.reason ?? 'The signature on the update did not match.'} Calls may look stuck until this is fixed.</p>
+                {appState.practiceMode ? (
+                  <p data-testid="rejection-advice">
+                    In practice mode only the built-in simulator sends call updates, and it signs them itself, so this one came from another program on this computer. Your practice calls are not affected.
+                  </p>
+                ) : (
+                  <p data-testid="rejection-advice">{rejections.reason ?? 'The signature on the update did not match.'} Calls may look stuck until this is fixed.</p>
+                )}
               </div>
               <div className="alert-actions">
                 <button type="button" className="button" onClick={() => setView('connection')}>
@@ -133,8 +169,8 @@ export function App({ api }: { api: ApiClient }) {
               <main className="content">
                 {view === 'appointments' && <AppointmentsView onOpenBatch={openBatch} />}
                 {view === 'batches' && <BatchesView focusBatchId={focusBatchId} />}
-                {view === 'connection' && <ConnectionView connection={connection} onRefresh={() => loadConnection()} />}
-                {view === 'settings' && <SettingsView />}
+                {view === 'connection' && <ConnectionView connection={connection} onRefresh={() => loadConnection()} onLeftPractice={leftPractice} />}
+                {view === 'settings' && <SettingsView onLeftPractice={leftPractice} />}
               </main>
             </>
           )}

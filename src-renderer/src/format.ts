@@ -37,7 +37,8 @@ export function callStatusLabel(call: CallSummary | null): { label: string; tone
       // No CallSid: Twilio refused to place the call at all (e.g. an invalid number), which staff fix differently.
       return call.callSid ? { label: 'Failed', tone: 'bad' } : { label: 'Not placed', tone: 'bad' };
     case 'canceled':
-      return { label: 'Canceled', tone: 'idle' };
+      // Twilio's word for a call stopped before it was answered; "Cancelled" alone reads like the patient's answer.
+      return { label: 'Call cancelled', tone: 'idle' };
   }
 }
 
@@ -57,10 +58,11 @@ export function confirmationLabel(confirmation: Confirmation | null): string {
   return '—';
 }
 
+/** How a status reached Reminder Desk, in staff words (the raw source stays available as a tooltip). */
 export function sourceLabel(source: StatusSource | null): string {
-  if (source === 'callback') return 'Callback';
-  if (source === 'poll') return 'Poll';
-  if (source === 'reconcile') return 'Reconcile';
+  if (source === 'callback') return 'From Twilio (live)';
+  if (source === 'poll') return 'Checked with Twilio';
+  if (source === 'reconcile') return 'Recovered from Twilio';
   return '—';
 }
 

@@ -60,11 +60,17 @@ export interface AppUnderTest {
 export interface AppOptions {
   /** Start in practice mode with setup already complete (default); false leaves the first-run wizard. */
   ready?: boolean;
+  /** Runs before the page is first loaded, e.g. to hold back a request with page.route. */
+  beforeLoad?: (page: Page) => Promise<void>;
 }
+
+/** The callback server on a free port: the default 8080 may be taken on the machine running the tests. */
+const E2E_SETTINGS_YAML = 'server:\n  port: 0\n';
 
 async function openApp(browser: Browser, options: AppOptions): Promise<AppUnderTest> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reminder-desk-e2e-'));
   const ready = options.ready ?? true;
+  fs.writeFileSync(path.join(dataDir, 'settings.yaml'), E2E_SETTINGS_YAML);
   const engine = await Engine.open({
     dataDir,
     cwd: dataDir, // never pick up a ./config/settings.yaml from the repository
@@ -92,6 +98,7 @@ async function openApp(browser: Browser, options: AppOptions): Promise<AppUnderT
   page.on('console', (message) => log.push(`[console.${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => log.push(`[pageerror] ${error.stack ?? error.message}`));
   page.on('requestfailed', (request) => log.push(`[requestfailed] ${request.method()} ${new URL(request.url()).pathname} ${request.failure()?.errorText ?? ''}`));
+  await options.beforeLoad?.(page);
   await page.goto(preview.url, { timeout: WAIT_MS });
   return { engine, handlers, preview, context, page, dataDir, log };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiHandlers } from '../../src-main/core/api/contract';
 import { SAMPLE_CSV, WAIT_MS, assertRendererBuilt, importThroughChooser, launchBrowser, screenshot, withApp } from './harness';
 
 // The issue's must-shows, driven through the real UI in headless Chromium against the browser preview and the
@@ -18,6 +19,33 @@ const EXPECTED: Record<string, { status: string; label: string; confirmation: st
   'Sofia Rossi': { status: 'failed', label: 'Failed', confirmation: '—' }, // …06
   'Daniel Okafor': { status: 'failed', label: 'Not placed', confirmation: '—' }, // …07 refused at creation
 };
+/** The sample file's numbers, national digits only. */
+const SAMPLE_PHONE_DIGITS = ['2125550100', '6175550101', '3125550102', '4155550103', '2065550104', '3035550105', '5125550106', '4045550107'];
+
+/**
+ * Masking check that any formatting would fail: separators are dropped ("(212) 555-0100", "+1 212 555 0100" and
+ * "+12125550100" all become digit runs) and no 7 consecutive digits of any sample number may remain.
+ */
+function expectNoPhoneDigits(text: string | null): void {
+  const compact = (text ?? '').replace(/[\s().+-]/g, '');
+  for (const phone of SAMPLE_PHONE_DIGITS) {
+    for (let i = 0; i + 7 <= phone.length; i += 1) expect(compact, `digits of the number ending ${phone.slice(-4)}`).not.toContain(phone.slice(i, i + 7));
+  }
+}
+
+/** Posts a status callback with a made-up signature to the practice engine's callback server. */
+async function postBadlySignedCallback(handlers: ApiHandlers): Promise<void> {
+  const { statusCallbackUrl } = await handlers['connection/status']({});
+  expect(statusCallbackUrl, 'practice mode should have a loopback callback URL').toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+  const response = await fetch(statusCallbackUrl as string, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': 'bm90LWEtcmVhbC1zaWduYXR1cmU=' },
+    body: new URLSearchParams({ CallSid: 'CA00000000000000000000000000000000', AccountSid: 'AC00000000000000000000000000000000', CallStatus: 'completed', SequenceNumber: '3' }),
+    signal: AbortSignal.timeout(WAIT_MS),
+  });
+  expect(response.status).toBeGreaterThanOrEqual(400);
+}
+
 const LIVE_STATES = new Set(['dialing', 'queued', 'initiated', 'ringing', 'in-progress']);
 const FINAL_STATES = new Set(['completed', 'busy', 'no-answer', 'failed', 'canceled']);
 
@@ -84,6 +112,13 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
         expect(await page.getByTestId('test-call-status').getAttribute('data-status')).toBe('completed');
         await screenshot(page, '02-wizard-test-call');
 
+        // "Call again" follows the NEW call to its end (the old attempt id must not filter its updates out).
+        const firstAttempt = await page.getByTestId('test-call-progress').getAttribute('data-attempt');
+        await page.getByRole('button', { name: 'Call again' }).click();
+        const second = page.locator(`[data-testid="test-call-progress"]:not([data-attempt="${firstAttempt}"])`);
+        await second.locator('[data-testid="stage-completed"][data-reached="true"]').waitFor({ timeout: WAIT_MS });
+        expect(await second.getByTestId('test-call-status').getAttribute('data-status')).toBe('completed');
+
         await page.getByTestId('finish-setup').click();
         await page.getByTestId('appointments-scroll').waitFor();
         await page.getByTestId('simulated-banner').waitFor();
@@ -102,8 +137,10 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
       expect(await page.getByTestId('import-error-count').textContent()).toBe('0 rows need attention');
       await page.getByText('8 of 8 appointments shown').waitFor();
       for (const name of Object.keys(EXPECTED)) await page.locator(`[data-name="${name}"]`).waitFor();
-      // Phones are masked on the board: the full number never reaches the screen.
-      expect(await page.locator('[data-testid="appointments-scroll"]').textContent()).not.toContain('555-0100');
+      // Phones are masked on the board: the number never reaches the screen, in any formatting.
+      const board = await page.locator('[data-testid="appointments-scroll"]').textContent();
+      expect(board).toContain('+1•••••••0100');
+      expectNoPhoneDigits(board);
       await screenshot(page, '03-appointments-imported');
 
       const broken = path.join(dataDir, 'broken.csv');
@@ -182,8 +219,18 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
       const order = ['initiated', 'ringing', 'in-progress', 'completed'];
       expect(statuses.filter((s) => order.includes(s ?? ''))).toEqual(order);
       expect(await events.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-source')))).toContain('callback');
-      const sequenceCells = (await page.locator('[data-testid="timeline-event"] td:first-child').allTextContents()).filter((s) => s !== '—').map(Number);
-      expect(sequenceCells).toEqual([...sequenceCells].sort((a, b) => a - b));
+      const sequenceNumbers = (await events.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-sequence')))).filter((s) => s !== '').map(Number);
+      expect(sequenceNumbers.length).toBeGreaterThan(0);
+      expect(sequenceNumbers).toEqual([...sequenceNumbers].sort((a, b) => a - b));
+      // Staff see steps counted from 1 and plain source words; Twilio's own terms stay in the tooltip.
+      const steps = await page.locator('[data-testid="timeline-event"] td:first-child').allTextContents();
+      expect(steps).toEqual(steps.map((_, index) => String(index + 1)));
+      const callbackCell = page.locator('[data-testid="timeline-event"][data-source="callback"] td:nth-child(4)').first();
+      expect(await callbackCell.textContent()).toBe('From Twilio (live)');
+      expect(await callbackCell.getAttribute('title')).toBe('Source: callback');
+      const panel = await page.getByTestId('timeline-panel').textContent();
+      expect(panel).toMatch(/Twilio call ID CA[0-9a-f]{32}/);
+      expectNoPhoneDigits(panel);
       await screenshot(page, '07-call-timeline');
 
       // Batches: finished, with the outcome chart, and the CSV export in the engine's batch-log format.
@@ -215,28 +262,91 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
     await withApp(browser, 'rejected-signature', async ({ page, handlers }) => {
       await page.getByTestId('appointments-scroll').waitFor();
       expect(await page.getByTestId('callback-rejected-alert').count()).toBe(0);
-      const { statusCallbackUrl } = await handlers['connection/status']({});
-      expect(statusCallbackUrl, 'practice mode should have a loopback callback URL').toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
-
-      const response = await fetch(statusCallbackUrl as string, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': 'bm90LWEtcmVhbC1zaWduYXR1cmU=' },
-        body: new URLSearchParams({ CallSid: 'CA00000000000000000000000000000000', AccountSid: 'AC00000000000000000000000000000000', CallStatus: 'completed', SequenceNumber: '3' }),
-        signal: AbortSignal.timeout(WAIT_MS),
-      });
-      expect(response.status).toBeGreaterThanOrEqual(400);
+      await postBadlySignedCallback(handlers);
 
       const alert = page.getByTestId('callback-rejected-alert');
       await alert.waitFor({ timeout: WAIT_MS });
       expect(await alert.textContent()).toContain('1 call status update was refused');
+      // The practice simulator has no Twilio account: Auth Token advice would send staff looking for one.
+      const advice = await alert.getByTestId('rejection-advice').textContent();
+      expect(advice).toContain('practice mode');
+      expect(advice).not.toContain('Auth Token');
       await screenshot(page, '09-rejected-signature-alert');
 
       await alert.getByRole('button', { name: 'Open Connection' }).click();
       await page.getByTestId('connection-panel').waitFor();
       await page.locator('[data-testid="rejected-count"]', { hasText: /^[1-9]/ }).waitFor();
+      expect(await page.getByTestId('rejected-count').textContent()).not.toContain('Auth Token');
+      // The simulator's loopback address is not presented as a public one.
+      expect(await page.getByTestId('simulator-address').textContent()).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+      expect(await page.getByTestId('connection-panel').textContent()).not.toContain('Public address');
       await page.getByTestId('self-test').click();
       await page.getByTestId('self-test-result').waitFor();
       await screenshot(page, '10-connection');
+    });
+  });
+
+  it('catches up with a refusal pushed before the event stream connected', async () => {
+    // The page's event stream is held back until the refusal has happened, so it is never pushed: only the
+    // resync when the stream opens can raise the alert.
+    let releaseStream = (): void => undefined;
+    const held = new Promise<void>((resolve) => {
+      releaseStream = resolve;
+    });
+    let streamAsked = (): void => undefined;
+    const asked = new Promise<void>((resolve) => {
+      streamAsked = resolve;
+    });
+    try {
+      await withApp(
+        browser,
+        'rejected-before-stream',
+        async ({ page, handlers }) => {
+          await page.getByTestId('appointments-scroll').waitFor();
+          // The window's first look at the connection (the banner's baseline) is in, and the stream was asked for.
+          await page.locator('[data-testid="connection-summary"]', { hasNotText: 'Checking connection' }).waitFor();
+          await asked;
+          await postBadlySignedCallback(handlers);
+          expect(await page.getByTestId('callback-rejected-alert').count()).toBe(0);
+
+          releaseStream();
+          const alert = page.getByTestId('callback-rejected-alert');
+          await alert.waitFor({ timeout: WAIT_MS });
+          expect(await alert.textContent()).toContain('1 call status update was refused');
+        },
+        {
+          beforeLoad: async (page) => {
+            await page.route(
+              (url) => url.pathname === '/api/events',
+              async (route) => {
+                streamAsked();
+                await held;
+                await route.continue();
+              },
+            );
+          },
+        },
+      );
+    } finally {
+      releaseStream();
+    }
+  });
+
+  it('leaves practice mode for a real Twilio account, after a confirmation, and opens the setup again', async () => {
+    await withApp(browser, 'leave-practice', async ({ page, handlers }) => {
+      await page.getByTestId('simulated-banner').waitFor();
+      await page.getByRole('button', { name: 'Connection', exact: true }).click();
+      await page.getByTestId('leave-practice-button').click();
+      await page.getByTestId('leave-practice-confirm').waitFor();
+      expect(await page.getByTestId('leave-practice').textContent()).toContain('Practice batches stay in the batch history');
+      await screenshot(page, '12-leave-practice-confirm');
+
+      await page.getByTestId('leave-practice-confirm').click();
+      await page.getByTestId('setup-wizard').waitFor();
+      await page.getByRole('button', { name: /Connect my Twilio account/ }).waitFor();
+      expect(await page.getByTestId('simulated-banner').count()).toBe(0);
+      expect(await handlers['app/get-state']({})).toMatchObject({ practiceMode: false, setupComplete: false });
+      expect((await handlers['connection/status']({})).simulated).toBe(false);
     });
   });
 
@@ -272,7 +382,14 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
       await template.fill('Hello {name}, this is Main Street Clinic calling about {appointment_date}. Press 1 to confirm.');
       await page.getByTestId('message-preview').getByText(/^“Hello (?!\{name\})/).waitFor();
       expect(await page.getByTestId('message-preview').textContent()).not.toContain('{name}');
+      await page.getByText('Retries if Twilio can’t place the call').waitFor();
       await screenshot(page, '11-settings');
+
+      // A refused value is explained with the label on screen, not the settings file's key or the validator's words.
+      await page.getByLabel('Clinic time zone').fill('Mars/Olympus');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      const error = await page.getByTestId('settings-error').textContent();
+      expect(error).toBe('“Clinic time zone” must be a time zone name such as America/New_York.');
     });
   });
 });

@@ -166,6 +166,8 @@ export const apiContract = {
     ]),
   ).returns<ConnectionStatus>(),
   'setup/start-practice': op(none).returns<AppState>(),
+  /** Leaves practice mode for real calls: the setup wizard opens again. Refused while a batch is calling. */
+  'setup/leave-practice': op(none).returns<AppState>(),
   'setup/test-call': op(z.object({ to: z.string().min(3).max(32) })).returns<{ batchId: string; attemptId: number }>(),
   'setup/complete': op(none).returns<AppState>(),
 

@@ -151,6 +151,13 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
       return appState();
     },
 
+    'setup/leave-practice': async () => {
+      await services.disablePractice();
+      // The wizard opens again so the real Twilio account, caller number and call updates get set up.
+      setMeta(db, 'setup_complete', '0');
+      return appState();
+    },
+
     'setup/test-call': ({ to }) => {
       const phone = normalisePhoneNumber(to, settings().phone.default_region);
       if (!phone.ok) throw new ApiFailure('validation', phone.reason.replace(/^phone_number/, 'The number'));

@@ -11,6 +11,7 @@ import { ReminderScheduler } from '../dispatch/reminder-scheduler';
 import type { Appointment, Batch, CallAttempt, Confirmation } from '../domain';
 import type { EngineContext } from '../engine';
 import { lockDataDir } from '../store/data-dir-lock';
+import { isStopError } from '../dispatch/timing';
 import { createLogger } from '../logging/logger';
 import { CallPoller } from '../polling/call-poller';
 import { Reconciler, type SweepReport } from '../polling/reconciler';
@@ -236,6 +237,8 @@ export class EngineServices {
     await this.startTunnel();
     this.startCallingStack();
     await this.reconciler!.reconcileAll().catch((error: unknown) => log.warn('start-up reconciliation failed; the periodic sweep will retry', { error }));
+    // Calls that reconciliation just recovered (a SID found for an interrupted dial) are followed from now on too.
+    this.poller!.start();
     this.reconciler!.startPeriodic(this.ctx.timing.reconcileIntervalMs ?? RECONCILE_INTERVAL_MS);
     const unavailable = this.callingUnavailableReason();
     if (unavailable) {
@@ -417,6 +420,7 @@ export class EngineServices {
     this.poller = new CallPoller({
       db: this.ctx.db,
       calls,
+      simulated: () => this.practice,
       clock: this.ctx.clock,
       logger: createLogger('poller'),
       ...(timing.pollFirstAfterMs !== undefined ? { firstPollAfterMs: timing.pollFirstAfterMs } : {}),
@@ -424,9 +428,12 @@ export class EngineServices {
     });
     this.poller.on('call-updated', (attempt) => this.onAttemptUpdated(attempt));
     this.poller.start();
-    this.reconciler = new Reconciler({ db: this.ctx.db, calls, settings, clock: this.ctx.clock, sleep: this.sleep, logger: createLogger('reconciler') });
+    // Practice calls live in the simulator, real ones at Twilio: each mode only ever asks about its own calls.
+    const simulated = (): boolean => this.practice;
+    this.reconciler = new Reconciler({ db: this.ctx.db, calls, settings, simulated, clock: this.ctx.clock, sleep: this.sleep, logger: createLogger('reconciler') });
     this.reconciler.on('call-updated', (attempt) => this.onAttemptUpdated(attempt));
     this.runner = new BatchRunner({
+      isStopping: () => this.stopping.signal.aborted,
       db: this.ctx.db,
       calls,
       settings,
@@ -557,7 +564,9 @@ export class EngineServices {
   /** Creates a batch and runs it in the background (the UI follows it through pushes). */
   startBatch(appointmentIds: readonly number[]): { batch: Batch } {
     const batch = this.createBatch(appointmentIds);
-    void this.runBatch(batch.id).catch((error: unknown) => log.error('batch failed', { batchId: batch.id, error }));
+    void this.runBatch(batch.id).catch((error: unknown) => {
+      if (!isStopError(error)) log.error('batch failed', { batchId: batch.id, error });
+    });
     this.pushBatch(batch.id);
     return { batch };
   }
@@ -602,7 +611,9 @@ export class EngineServices {
         continue;
       }
       log.info('resuming an interrupted batch', { batchId: batch.id });
-      void this.runBatch(batch.id).catch((error: unknown) => log.error('resumed batch failed', { batchId: batch.id, error }));
+      void this.runBatch(batch.id).catch((error: unknown) => {
+        if (!isStopError(error)) log.error('resumed batch failed', { batchId: batch.id, error });
+      });
     }
   }
 
@@ -622,15 +633,38 @@ export class EngineServices {
   // ---- practice mode and self-test ----------------------------------------------------------------------------
 
   async enablePractice(): Promise<void> {
+    // Checked before anything is remembered, so a refused switch leaves the saved mode as it was.
+    if (!this.practice && this.runs.size > 0) throw new ApiFailure('conflict', 'a batch is running: pause or cancel it before switching to practice mode');
     setMeta(this.ctx.db, 'practice_mode', '1');
     if (this.practice) return;
-    if (this.runs.size > 0) throw new ApiFailure('conflict', 'a batch is running: pause or cancel it before switching to practice mode');
     this.practice = true;
     this.resetTwilioClient();
     if (this.started && !this.stopped) {
       await this.startSimulator();
       this.pushConnection();
     }
+  }
+
+  /**
+   * Back to real calls: the reverse of enablePractice. The simulator stops, the next Twilio request uses the real
+   * account's credentials, and callbacks route through the tunnel / own URL / polling again. Practice batches
+   * stay in the history (marked simulated) and can no longer be resumed.
+   */
+  async disablePractice(): Promise<void> {
+    if (this.runs.size > 0) throw new ApiFailure('conflict', 'A batch is still calling. Pause or cancel it on the Reminder batches screen, then connect your Twilio account.');
+    setMeta(this.ctx.db, 'practice_mode', '0');
+    if (!this.practice) return;
+    this.practice = false;
+    this.resetTwilioClient();
+    // Due reminders must not turn into real batches before the real account is set up; the next start resumes it.
+    this.scheduler?.stop();
+    this.scheduler = null;
+    if (this.simulator) {
+      const simulator = this.simulator;
+      this.simulator = null;
+      await bounded('simulator', () => simulator.stop());
+    }
+    if (this.started && !this.stopped) this.pushConnection();
   }
 
   async selfTest(opts: { signUrl?: string; timeoutMs?: number }): Promise<SelfTestView> {

@@ -18,7 +18,16 @@ declare global {
 
 const unavailable = (message: string): Envelope<never> => ({ ok: false, error: { kind: 'unavailable', message } });
 
-export function createBridgeClient(bridge: ReminderDeskBridge): ApiClient {
+/**
+ * The contract's client plus one renderer-side notification. Pushed events are only seen while the event channel
+ * is connected, so anything the core sent before it (re)connected is gone: `onResync` tells each screen to fetch
+ * again what it shows. The core never sends it; each transport raises it when its channel is (re)established.
+ */
+export interface DeskClient extends ApiClient {
+  onResync(listener: () => void): () => void;
+}
+
+export function createBridgeClient(bridge: ReminderDeskBridge): DeskClient {
   return {
     async invoke(operation, args) {
       try {
@@ -30,19 +39,49 @@ export function createBridgeClient(bridge: ReminderDeskBridge): ApiClient {
     subscribe(event, listener) {
       return bridge.subscribe(event, listener as (payload: unknown) => void);
     },
+    onResync(listener) {
+      // The IPC channel stays up for the window's lifetime, so the only gap is before this screen subscribed:
+      // one catch-up right after it has (its subscriptions are in place by the time this task runs).
+      let active = true;
+      setTimeout(() => active && listener(), 0);
+      return () => {
+        active = false;
+      };
+    },
   };
 }
 
+// Listed here rather than imported (the contract module's schemas would pull zod into the page bundle); the
+// Record type makes a new event in the contract fail to compile until it is added here.
+const STREAMED_EVENTS: Record<EventName, true> = { 'call-updated': true, 'batch-progress': true, 'connection-changed': true, 'appointments-changed': true, 'callback-rejected': true };
+const EVENT_NAMES = Object.keys(STREAMED_EVENTS) as EventName[];
+
+/** Wait before opening a new stream when the browser gave up on the old one (EventSource retries only network errors). */
+const STREAM_REOPEN_MS = 3_000;
+
 /** The browser preview's transport. One EventSource is shared by every subscriber. */
-export function createHttpClient(origin: string, token: string): ApiClient {
+export function createHttpClient(origin: string, token: string): DeskClient {
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const resyncListeners = new Set<() => void>();
   let source: EventSource | null = null;
 
   function ensureStream() {
     if (source) return;
-    source = new EventSource(`${origin}/api/events?token=${encodeURIComponent(token)}`);
-    for (const name of ['call-updated', 'batch-progress', 'connection-changed', 'appointments-changed', 'callback-rejected'] satisfies EventName[]) {
-      source.addEventListener(name, (message) => {
+    const stream = new EventSource(`${origin}/api/events?token=${encodeURIComponent(token)}`);
+    source = stream;
+    // 'open' fires on the first connection AND after every automatic reconnect: whatever was pushed while the
+    // stream was down is fetched again by each screen.
+    stream.addEventListener('open', () => {
+      for (const listener of [...resyncListeners]) listener();
+    });
+    stream.addEventListener('error', () => {
+      if (stream.readyState !== EventSource.CLOSED) return; // the browser is already reconnecting
+      stream.close();
+      source = null;
+      setTimeout(ensureStream, STREAM_REOPEN_MS);
+    });
+    for (const name of EVENT_NAMES) {
+      stream.addEventListener(name, (message) => {
         let payload: unknown;
         try {
           payload = JSON.parse((message as MessageEvent<string>).data);
@@ -75,6 +114,11 @@ export function createHttpClient(origin: string, token: string): ApiClient {
       listeners.set(event, set);
       return () => set.delete(listener as (payload: never) => void);
     },
+    onResync(listener) {
+      ensureStream();
+      resyncListeners.add(listener);
+      return () => resyncListeners.delete(listener);
+    },
   };
 }
 
@@ -82,7 +126,7 @@ export function createHttpClient(origin: string, token: string): ApiClient {
  * Picks the transport. The preview's token comes from the page address once, is kept in memory only, and is
  * removed from the address bar (and so from history and bookmarks) straight away.
  */
-export function createApiClient(): ApiClient | { error: string } {
+export function createApiClient(): DeskClient | { error: string } {
   if (window.reminderDesk) return createBridgeClient(window.reminderDesk);
   const url = new URL(window.location.href);
   const token = url.searchParams.get('token');

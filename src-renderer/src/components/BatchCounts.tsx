@@ -11,7 +11,7 @@ export const COUNT_LABELS: Record<string, string> = {
   busy: 'Busy',
   'no-answer': 'No answer',
   failed: 'Failed',
-  canceled: 'Canceled',
+  canceled: 'Call cancelled',
   rejected: 'Not placed',
   skipped: 'Skipped',
 };

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppointmentView, BatchProgress, CallSummary, ImportSummary } from '../../../src-main/core/api/contract';
-import { useApi, useApiEvent, useAppState } from '../api/hooks';
+import { useApi, useApiEvent, useAppState, useResync } from '../api/hooks';
 import { BatchCounts } from '../components/BatchCounts';
 import { ImportResult, fileToBase64 } from '../components/ImportResult';
 import { ProgressBar } from '../components/ProgressBar';
@@ -78,17 +78,29 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
     } else setListError(result.error.message);
   }, [api]);
 
-  useEffect(() => {
-    void load();
-    void (async () => {
+  /** The batch strip: a batch that is calling wins; otherwise the one already shown is brought up to date. */
+  const loadBatch = useCallback(
+    async (shownBatchId: string | null) => {
       const batches = await api.invoke('batches/list', {});
       if (!batches.ok) return;
-      const current = batches.value.find((b) => RUNNING_STATES.has(b.state));
-      if (!current) return;
-      const progress = await api.invoke('batches/progress', { batchId: current.id });
+      const batchId = batches.value.find((b) => RUNNING_STATES.has(b.state))?.id ?? shownBatchId;
+      if (!batchId) return;
+      const progress = await api.invoke('batches/progress', { batchId });
       if (progress.ok) setBatch(progress.value);
-    })();
-  }, [api, load]);
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    void load();
+    void loadBatch(null);
+  }, [load, loadBatch]);
+
+  // Pushes sent while the event stream was down are lost: catch up each time it (re)connects.
+  useResync(() => {
+    void load();
+    void loadBatch(batch?.batch.id ?? null);
+  });
 
   // Live: the core pushes each status as it is stored; nothing here polls.
   useApiEvent('appointments-changed', () => void load());

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Batch, BatchProgress, Envelope } from '../../../src-main/core/api/contract';
-import { useApi, useApiEvent, useAppState } from '../api/hooks';
+import { useApi, useApiEvent, useAppState, useResync } from '../api/hooks';
 import { BatchCounts } from '../components/BatchCounts';
 import { OutcomeChart } from '../components/OutcomeChart';
 import { ProgressBar } from '../components/ProgressBar';
@@ -48,6 +48,14 @@ export function BatchesView({ focusBatchId }: { focusBatchId: string | null }) {
       stale = true;
     };
   }, [api, chosen]);
+
+  useResync(() => {
+    loadList();
+    if (!chosen) return;
+    void api.invoke('batches/progress', { batchId: chosen }).then((result) => {
+      if (result.ok) setProgress((current) => (current && current.batch.id !== result.value.batch.id ? current : result.value));
+    });
+  });
 
   useApiEvent('batch-progress', (update) => {
     if (update.batch.id === chosen) setProgress(update);

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import type { ConnectionStatus, SelfTestView } from '../../../src-main/core/api/contract';
+import type { AppState, ConnectionStatus, SelfTestView } from '../../../src-main/core/api/contract';
 import { useApi, useAppState } from '../api/hooks';
+import { LeavePractice } from '../components/LeavePractice';
 import { formatDateTime } from '../format';
 
 const MODE_LABELS: Record<ConnectionStatus['mode'], string> = {
@@ -18,9 +19,9 @@ const TUNNEL_LABELS: Record<NonNullable<ConnectionStatus['tunnel']>['state'], st
   failed: 'Not working',
 };
 
-export function ConnectionView({ connection, onRefresh }: { connection: ConnectionStatus | null; onRefresh: () => void }) {
+export function ConnectionView({ connection, onRefresh, onLeftPractice }: { connection: ConnectionStatus | null; onRefresh: () => void; onLeftPractice: (state: AppState) => void }) {
   const api = useApi();
-  const { timezone } = useAppState();
+  const { timezone, practiceMode } = useAppState();
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<SelfTestView | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -45,8 +46,17 @@ export function ConnectionView({ connection, onRefresh }: { connection: Connecti
       <dl className="facts">
         <dt>How call updates arrive</dt>
         <dd data-testid="connection-mode">{MODE_LABELS[connection.mode]}</dd>
-        <dt>Public address</dt>
-        <dd className="mono">{connection.publicUrl ?? 'None (Twilio cannot reach this computer)'}</dd>
+        {connection.mode === 'simulator' ? (
+          <>
+            <dt>Simulator address (this computer only)</dt>
+            <dd className="mono" data-testid="simulator-address">{connection.publicUrl ?? '—'}</dd>
+          </>
+        ) : (
+          <>
+            <dt>Public address</dt>
+            <dd className="mono">{connection.publicUrl ?? 'None (Twilio cannot reach this computer)'}</dd>
+          </>
+        )}
         {connection.tunnel && (
           <>
             <dt>Tunnel</dt>
@@ -66,7 +76,11 @@ export function ConnectionView({ connection, onRefresh }: { connection: Connecti
         <dt>Refused updates (bad signature)</dt>
         <dd data-testid="rejected-count" className={connection.rejectedSignatures > 0 ? 'error-text' : undefined}>
           {connection.rejectedSignatures}
-          {connection.rejectionReason && <span className="block">{connection.rejectionReason}</span>}
+          {connection.rejectedSignatures > 0 && practiceMode ? (
+            <span className="block">Practice mode has no Twilio account: the simulator signs its own updates, so refused ones came from another program on this computer.</span>
+          ) : (
+            connection.rejectionReason && <span className="block">{connection.rejectionReason}</span>
+          )}
         </dd>
       </dl>
       {connection.mode !== 'polling' && (
@@ -89,6 +103,13 @@ export function ConnectionView({ connection, onRefresh }: { connection: Connecti
         </div>
       )}
       {error && <p className="error-text" role="alert">{error}</p>}
+      {practiceMode && (
+        <div className="practice-exit">
+          <h2>Ready for real calls?</h2>
+          <p>Practice mode never calls anyone. Connect your clinic’s Twilio account to send real reminders.</p>
+          <LeavePractice onLeft={onLeftPractice} />
+        </div>
+      )}
     </section>
   );
 }

@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
-import type { EditableSettings } from '../../../src-main/core/api/contract';
-import { useApi } from '../api/hooks';
+import type { AppState, EditableSettings } from '../../../src-main/core/api/contract';
+import { useApi, useAppState } from '../api/hooks';
+import { LeavePractice } from '../components/LeavePractice';
+import { describeSettingsError } from '../settings-errors';
 
 const PREVIEW_DELAY_MS = 300;
 
-export function SettingsView() {
+export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppState) => void }) {
   const api = useApi();
+  const { practiceMode } = useAppState();
   const [saved, setSaved] = useState<EditableSettings | null>(null);
   const [draft, setDraft] = useState<EditableSettings | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -55,7 +58,7 @@ export function SettingsView() {
     const patch = Object.fromEntries(changed.map((key) => [key, draft[key]])) as Partial<EditableSettings>;
     const result = await api.invoke('settings/update', patch);
     setSaving(false);
-    if (!result.ok) return setSaveError(result.error.message);
+    if (!result.ok) return setSaveError(result.error.kind === 'validation' ? describeSettingsError(result.error.message) : result.error.message);
     setSaved(result.value);
     setDraft(result.value);
     setSavedNote(true);
@@ -98,8 +101,9 @@ export function SettingsView() {
           <small>Twilio allows 1 per second unless your account was raised.</small>
         </label>
         <label className="field">
-          <span>Retries when not reached</span>
-          <input type="number" min={0} max={10} step={1} value={draft.maxRetries} onChange={(event) => set('maxRetries', Number(event.target.value))} />
+          <span>Retries if Twilio can’t place the call</span>
+          <input type="number" min={0} max={10} step={1} value={draft.maxRetries} onChange={(event) => set('maxRetries', Number(event.target.value))} data-testid="max-retries" />
+          <small>Only a call Twilio could not start (a network or Twilio error) is tried again. Nobody is called twice: busy lines and unanswered calls are not called again.</small>
         </label>
         <label className="field">
           <span>Wait before a retry (seconds)</span>
@@ -147,6 +151,13 @@ export function SettingsView() {
           Undo changes
         </button>
       </div>
+      {practiceMode && (
+        <fieldset>
+          <legend>Practice mode</legend>
+          <p>No real calls are made. Connect your clinic’s Twilio account to start sending real reminders.</p>
+          <LeavePractice onLeft={onLeftPractice} />
+        </fieldset>
+      )}
     </form>
   );
 }

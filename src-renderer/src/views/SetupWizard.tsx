@@ -302,6 +302,8 @@ function TestCallStep({ practice, onFinish, finishing }: { practice: boolean; on
   // Events can arrive before `setup/test-call` answers with the attempt id: keep them until it does.
   const early = useRef<CallSummary[]>([]);
   const waitingForId = useRef(false);
+  // The attempt being watched, read by the event listener at once (state would lag a render behind "Call again").
+  const watching = useRef<number | null>(null);
 
   const record = (summary: CallSummary) => {
     setCall(summary);
@@ -309,8 +311,8 @@ function TestCallStep({ practice, onFinish, finishing }: { practice: boolean; on
   };
 
   useApiEvent('call-updated', ({ call: update }) => {
-    if (attemptId !== null) {
-      if (update.attemptId === attemptId) record(update);
+    if (watching.current !== null) {
+      if (update.attemptId === watching.current) record(update);
     } else if (waitingForId.current) early.current.push(update);
   });
 
@@ -319,12 +321,16 @@ function TestCallStep({ practice, onFinish, finishing }: { practice: boolean; on
     setCalling(true);
     setCall(null);
     setSeen(new Set());
+    // "Call again": stop following the previous call, or the new call's updates would be dropped as not ours.
+    watching.current = null;
+    setAttemptId(null);
     early.current = [];
     waitingForId.current = true;
     const result = await api.invoke('setup/test-call', { to: to.trim() });
     waitingForId.current = false;
     setCalling(false);
     if (!result.ok) return setError(result.error.message);
+    watching.current = result.value.attemptId;
     setAttemptId(result.value.attemptId);
     for (const update of early.current) if (update.attemptId === result.value.attemptId) record(update);
     early.current = [];
@@ -350,7 +356,7 @@ function TestCallStep({ practice, onFinish, finishing }: { practice: boolean; on
         </button>
       </div>
       {attemptId !== null && (
-        <div className="test-call-progress" data-testid="test-call-progress">
+        <div className="test-call-progress" data-testid="test-call-progress" data-attempt={attemptId}>
           <ol className="stages">
             {TEST_CALL_STAGES.map((stage) => (
               <li key={stage.key} className={stage.reached(seen) ? 'reached' : undefined} data-testid={`stage-${stage.key}`} data-reached={String(stage.reached(seen))}>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Envelope, TimelineEvent, TimelineView } from '../../../src-main/core/api/contract';
-import { useApi, useApiEvent, useAppState } from '../api/hooks';
+import { useApi, useApiEvent, useAppState, useResync } from '../api/hooks';
 import { StatusChip } from '../components/StatusChip';
 import { answeredByLabel, confirmationLabel, formatAppointmentTime, formatClock, formatDuration, sourceLabel } from '../format';
 
@@ -13,7 +13,7 @@ const STATUS_WORDS: Record<string, string> = {
   busy: 'Busy',
   'no-answer': 'No answer',
   failed: 'Failed',
-  canceled: 'Canceled',
+  canceled: 'Call cancelled',
 };
 
 /** Callbacks carry Twilio's SequenceNumber; poll and reconcile snapshots have none and sort by arrival. */
@@ -56,6 +56,7 @@ export function TimelinePanel({ appointmentId, onClose }: { appointmentId: numbe
   useApiEvent('call-updated', (payload) => {
     if (payload.appointmentId === appointmentId) void api.invoke('appointments/timeline', { appointmentId }).then(apply);
   });
+  useResync(() => void api.invoke('appointments/timeline', { appointmentId }).then(apply));
 
   return (
     <aside className="timeline-panel" data-testid="timeline-panel" aria-label="Call timeline">
@@ -83,7 +84,13 @@ export function TimelinePanel({ appointmentId, onClose }: { appointmentId: numbe
               </h3>
               <p className="muted small">
                 {attempt.durationSeconds !== null && `Talk time ${formatDuration(attempt.durationSeconds)} · `}
-                {attempt.callSid ? `Twilio call ${attempt.callSid}` : 'Not placed with Twilio'}
+                {attempt.callSid ? (
+                  <>
+                    Twilio call ID <span className="mono">{attempt.callSid}</span>
+                  </>
+                ) : (
+                  'Not placed with Twilio'
+                )}
               </p>
               {attempt.errorMessage && <p className="error-text">{attempt.errorMessage}</p>}
               {events.length === 0 ? (
@@ -92,7 +99,7 @@ export function TimelinePanel({ appointmentId, onClose }: { appointmentId: numbe
                 <table className="simple-table timeline-table" data-testid="timeline-events">
                   <thead>
                     <tr>
-                      <th scope="col">#</th>
+                      <th scope="col">Step</th>
                       <th scope="col">Time</th>
                       <th scope="col">Status</th>
                       <th scope="col">Source</th>
@@ -102,12 +109,13 @@ export function TimelinePanel({ appointmentId, onClose }: { appointmentId: numbe
                     </tr>
                   </thead>
                   <tbody>
-                    {inSequence(events).map((event) => (
-                      <tr key={event.id} data-testid="timeline-event" data-status={event.callStatus} data-source={event.source}>
-                        <td>{event.sequenceNumber ?? '—'}</td>
+                    {inSequence(events).map((event, step) => (
+                      // Steps count from 1 on screen; Twilio's SequenceNumber (from 0) stays on the row for support.
+                      <tr key={event.id} data-testid="timeline-event" data-status={event.callStatus} data-source={event.source} data-sequence={event.sequenceNumber ?? ''}>
+                        <td>{step + 1}</td>
                         <td>{formatClock(event.twilioTimestamp ?? event.receivedAt, timezone)}</td>
                         <td>{STATUS_WORDS[event.callStatus] ?? event.callStatus}</td>
-                        <td>{sourceLabel(event.source)}</td>
+                        <td title={`Source: ${event.source}`}>{sourceLabel(event.source)}</td>
                         <td>{answeredByLabel(event.answeredBy)}</td>
                         <td>{formatDuration(event.durationSeconds)}</td>
                         <td>{event.errorCode ? `Error ${event.errorCode}` : '—'}</td>

@@ -8,7 +8,7 @@ import type { Engine } from '../../../src-main/core/engine';
 import { APP_VERSION } from '../../../src-main/core/engine/app-version';
 import { clinicDayRange } from '../../../src-main/core/engine/clinic-day';
 import { MemorySecretStore } from '../../../src-main/core/settings/secrets';
-import { EngineHarness, SAMPLE_CSV, settingsYaml } from './engine-fixtures';
+import { EngineHarness, SAMPLE_CSV, sampleBatch, settingsYaml } from './engine-fixtures';
 
 const harness = new EngineHarness();
 afterEach(() => harness.cleanup());
@@ -100,6 +100,47 @@ describe('API handlers', () => {
     await engine.stop();
     const again = await harness.open(dir);
     expect(again.practice).toBe(true);
+  });
+
+  it('start-practice refused while a real batch calls leaves the saved mode untouched', async () => {
+    const { engine } = await harness.polling();
+    const batchId = await sampleBatch(engine);
+    const run = engine.runBatch(batchId, { waitSeconds: 60 });
+    const refused = await call(engine, 'setup/start-practice', {});
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'conflict' } });
+    expect(engine.isPracticeStored()).toBe(false);
+    expect((await run).state).toBe('completed');
+  });
+
+  it('leave-practice goes back to real calls: refused while a batch calls, then the wizard opens again', async () => {
+    const dir = harness.tempDir(settingsYaml('tunnel:\n  provider: none\n'));
+    const engine = await harness.open(dir, { simulator: { timeScale: 0.01 } });
+    await engine.start();
+    expect(await call(engine, 'setup/start-practice', {})).toMatchObject({ ok: true, value: { practiceMode: true } });
+    expect(await call(engine, 'setup/complete', {})).toMatchObject({ ok: true, value: { setupComplete: true } });
+    expect(engine.connectionStatus()).toMatchObject({ mode: 'simulator', simulated: true });
+
+    const batchId = await sampleBatch(engine);
+    const run = engine.runBatch(batchId, { waitSeconds: 60 });
+    const refused = await call(engine, 'setup/leave-practice', {});
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'conflict', message: expect.stringContaining('Pause or cancel it') } });
+    expect(engine.isPracticeStored()).toBe(true);
+    expect(await call(engine, 'app/get-state', {})).toMatchObject({ ok: true, value: { practiceMode: true, setupComplete: true } });
+    expect((await run).state).toBe('completed');
+
+    const left = await call(engine, 'setup/leave-practice', {});
+    expect(left).toMatchObject({ ok: true, value: { practiceMode: false, setupComplete: false } });
+    expect(engine.isPracticeStored()).toBe(false);
+    expect(engine.simulator).toBeNull();
+    // No simulator route any more: with no tunnel and no own URL, calls would be polled from the real Twilio.
+    expect(engine.connectionStatus()).toMatchObject({ mode: 'polling', simulated: false, statusCallbackUrl: null });
+    expect(await call(engine, 'batches/start', { appointmentIds: [1] })).toMatchObject({ ok: false, error: { kind: 'unavailable', message: expect.stringContaining('Twilio is not set up') } });
+    // The practice batch stays in the history, marked simulated.
+    expect(await call(engine, 'batches/list', {})).toMatchObject({ ok: true, value: [{ id: batchId, simulated: true }] });
+
+    await engine.stop();
+    const again = await harness.open(dir);
+    expect(again.practice).toBe(false);
   });
 });
 
