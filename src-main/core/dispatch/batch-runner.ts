@@ -48,6 +48,11 @@ export interface BatchRunnerOptions {
   afterCreate?: PlaceCallDeps['afterCreate'];
   /** True once the host is shutting down: no new call is placed after that, even if the pacer has a free slot. */
   isStopping?: () => boolean;
+  /**
+   * False outside the clinic's calling hours: dialing holds (a batch resumed at night, or one that runs past the
+   * end of the day, waits for the morning) while calls already placed are still followed.
+   */
+  mayDial?: () => boolean;
 }
 
 const RATE_LIMIT_FIRST_BACKOFF_MS = 1000;
@@ -62,6 +67,8 @@ const MAX_SLEEP_SLICE_MS = 1000;
  * final or the wait runs out. runBatch is idempotent: calling it again on a batch continues where it stopped.
  */
 export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
+  /** Batches whose dialing is holding for calling hours (to log the hold once). */
+  private readonly holding = new Set<string>();
   private readonly clock: Clock;
   private readonly sleep: Sleep;
   private readonly log: Logger;
@@ -179,6 +186,13 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       const now = this.clock();
       const waiting = [...this.retryAt].filter(([, at]) => at > now).map(([id]) => id);
       const attempt = nextPendingAttemptExcept(this.opts.db, batchId, waiting);
+      if (attempt && this.opts.mayDial && !this.opts.mayDial()) {
+        if (!this.holding.has(batchId)) this.log.info('Outside calling hours: dialing holds until they begin', { batchId });
+        this.holding.add(batchId);
+        await this.sleepSlice(MAX_SLEEP_SLICE_MS);
+        continue;
+      }
+      this.holding.delete(batchId);
       if (!attempt) {
         const nextRetry = this.nextRetryFor(batchId);
         if (nextRetry === null) return null;

@@ -1,5 +1,4 @@
 import type { ApiHandlers, AppState, AppointmentView, BatchProgress, CallbackRequestView, EditableSettings } from '../api/contract';
-import { isWithinCallingHours } from '../dispatch/due-reminders';
 import { ApiFailure } from '../api/invoke-operation';
 import { normalisePhoneNumber } from '../appointments/phone-number';
 import { ImportFileError, readAppointmentsBuffer } from '../appointments/read-appointments';
@@ -178,7 +177,7 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
         null,
         at,
       );
-      const { batch } = services.startBatch(summary.ids);
+      const { batch } = services.startBatch(summary.ids, { testCall: true });
       const attempt = listBatchAttempts(db, batch.id)[0]!;
       ctx.events.emit('appointments-changed', { reason: 'batch' });
       return { batchId: batch.id, attemptId: attempt.id };
@@ -219,14 +218,6 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
     },
 
     'batches/start': ({ appointmentIds, day }) => {
-      // Staff start batches by hand: the clinic's calling hours protect patients from a click at 9 pm too.
-      const { start, end } = settings().scheduling.calling_hours;
-      if (!isWithinCallingHours(settings(), ctx.clock())) {
-        throw new ApiFailure(
-          'conflict',
-          `It is outside calling hours (${start}–${end}, clinic time), so no reminder calls are placed now. Start the batch during calling hours, or change them in Settings.`,
-        );
-      }
       let ids = appointmentIds ?? [];
       if (!appointmentIds && day) {
         ids = listAppointments(db, clinicDayRange(day, settings().scheduling.timezone)).map((a) => a.id);

@@ -12,6 +12,7 @@ import type { Appointment, Batch, CallAttempt, Confirmation } from '../domain';
 import type { EngineContext } from '../engine';
 import { lockDataDir } from '../store/data-dir-lock';
 import { isStopError } from '../dispatch/timing';
+import { isWithinCallingHours } from '../dispatch/due-reminders';
 import { createLogger } from '../logging/logger';
 import { CallPoller } from '../polling/call-poller';
 import { Reconciler, type SweepReport } from '../polling/reconciler';
@@ -434,6 +435,8 @@ export class EngineServices {
     this.reconciler.on('call-updated', (attempt) => this.onAttemptUpdated(attempt));
     this.runner = new BatchRunner({
       isStopping: () => this.stopping.signal.aborted,
+      // Practice calls reach nobody; real ones only go out within calling hours (clinic time).
+      mayDial: () => this.practice || isWithinCallingHours(this.settings, this.ctx.clock()),
       db: this.ctx.db,
       calls,
       settings,
@@ -554,16 +557,27 @@ export class EngineServices {
     return summary;
   }
 
-  createBatch(appointmentIds: readonly number[]): Batch {
+  /**
+   * Calling hours protect patients from a call at 9 pm, whoever starts the batch (staff, `run`, automation).
+   * Practice calls reach nobody, and the wizard's test call rings the staff member's own phone: neither is held back.
+   */
+  createBatch(appointmentIds: readonly number[], opts: { testCall?: boolean } = {}): Batch {
     if (appointmentIds.length === 0) throw new ApiFailure('validation', 'there are no appointments to call');
     const reason = this.callingUnavailableReason();
     if (reason) throw new ApiFailure('unavailable', reason);
+    if (!this.practice && !opts.testCall && !isWithinCallingHours(this.settings, this.ctx.clock())) {
+      const { start, end } = this.settings.scheduling.calling_hours;
+      throw new ApiFailure(
+        'conflict',
+        `It is outside calling hours (${start}–${end}, clinic time), so no reminder calls are placed now. Start the batch during calling hours, or change them in Settings (scheduling.calling_hours).`,
+      );
+    }
     return createBatch(this.ctx.db, { appointmentIds: [...new Set(appointmentIds)], simulated: this.practice, now: new Date(this.ctx.clock()) });
   }
 
   /** Creates a batch and runs it in the background (the UI follows it through pushes). */
-  startBatch(appointmentIds: readonly number[]): { batch: Batch } {
-    const batch = this.createBatch(appointmentIds);
+  startBatch(appointmentIds: readonly number[], opts: { testCall?: boolean } = {}): { batch: Batch } {
+    const batch = this.createBatch(appointmentIds, opts);
     void this.runBatch(batch.id).catch((error: unknown) => {
       if (!isStopError(error)) log.error('batch failed', { batchId: batch.id, error });
     });

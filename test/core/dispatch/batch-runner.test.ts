@@ -83,6 +83,19 @@ describe('BatchRunner dispatch', () => {
     expect(listBatchAttempts(t.db, t.batch.id).map((a) => a.state)).toEqual(['placed', 'pending', 'pending']);
   });
 
+  it('holds dialing outside calling hours and carries on when they begin', async () => {
+    const t = setup();
+    t.fake.onCreate = () => ['ringing', 'in-progress', 'completed'];
+    const opensAt = t.time.now + 10 * 60_000; // calling hours begin in ten minutes
+    const { runner } = t.build(t.db, { mayDial: () => t.time.now >= opensAt });
+
+    const outcome = await runner.runBatch(t.batch.id);
+
+    expect(outcome.state).toBe('completed');
+    expect(t.fake.creates).toHaveLength(3);
+    for (const create of t.fake.creates) expect(create.at).toBeGreaterThanOrEqual(opensAt);
+  });
+
   it('sends the exact create parameters when a public URL exists', async () => {
     const t = setup({ settings: { calling: { call_timeout_seconds: 25, detect_voicemail: true } }, target: TUNNEL, phones: ['+12125550100'] });
     const { runner } = t.build(t.db);

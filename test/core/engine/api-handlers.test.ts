@@ -8,6 +8,7 @@ import type { Engine } from '../../../src-main/core/engine';
 import { APP_VERSION } from '../../../src-main/core/engine/app-version';
 import { clinicDayRange } from '../../../src-main/core/engine/clinic-day';
 import { MemorySecretStore } from '../../../src-main/core/settings/secrets';
+import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../../../src-main/core/simulator/twilio-simulator';
 import { EngineHarness, SAMPLE_CSV, sampleBatch, settingsYaml } from './engine-fixtures';
 
 const harness = new EngineHarness();
@@ -82,15 +83,34 @@ describe('API handlers', () => {
     expect(badFile).toMatchObject({ ok: false, error: { kind: 'validation', message: expect.stringContaining('not a supported file type') } });
   });
 
-  it('refuses a batch started by hand outside calling hours, in the clinic’s time zone', async () => {
+  it('refuses real calls outside calling hours (clinic time zone) but lets practice and the wizard’s test call through', async () => {
+    const simulator = new TwilioSimulator({ timeScale: 0.01 });
+    await simulator.start();
+    harness.cleanups.push(() => simulator.stop());
     // 02:00 UTC is 21:00 in New York: after the 09:00–19:00 calling hours.
-    const dir = harness.tempDir(settingsYaml().replace('calling_hours: { start: "00:00", end: "23:59" }', 'calling_hours: { start: "09:00", end: "19:00" }'));
-    const engine = await harness.open(dir, { practice: true, simulator: { timeScale: 0.01 }, clock: () => Date.parse('2026-11-25T02:00:00Z') });
+    const night = () => Date.parse('2026-11-25T02:00:00Z');
+    const hours = 'calling_hours: { start: "09:00", end: "19:00" }';
+    const real = harness.tempDir(
+      settingsYaml(`twilio:\n  api_base_url: ${simulator.baseUrl}\n  from_number: "${PRACTICE_PHONE_NUMBERS[0]}"\ntunnel:\n  provider: none\n`).replace('calling_hours: { start: "00:00", end: "23:59" }', hours),
+    );
+    const engine = await harness.open(real, {
+      clock: night,
+      secrets: new MemorySecretStore({ TWILIO_ACCOUNT_SID: simulator.accountSid, TWILIO_AUTH_TOKEN: simulator.authToken }),
+    });
     await engine.start();
     await engine.importFile(SAMPLE_CSV);
     const refused = await call(engine, 'batches/start', { day: '2026-11-25' });
     expect(refused).toMatchObject({ ok: false, error: { kind: 'conflict', message: expect.stringContaining('outside calling hours (09:00–19:00') } });
     expect(await call(engine, 'batches/list', {})).toMatchObject({ ok: true, value: [] });
+    expect(simulator.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+    // The staff member's own test call is not a patient call.
+    expect(await call(engine, 'setup/test-call', { to: '+12125550102' })).toMatchObject({ ok: true });
+
+    const practiceDir = harness.tempDir(settingsYaml().replace('calling_hours: { start: "00:00", end: "23:59" }', hours));
+    const practice = await harness.open(practiceDir, { practice: true, simulator: { timeScale: 0.01 }, clock: night });
+    await practice.start();
+    await practice.importFile(SAMPLE_CSV);
+    expect(await call(practice, 'batches/start', { day: '2026-11-25' })).toMatchObject({ ok: true }); // simulated calls reach nobody
   });
 
   it('start-practice is remembered in the data dir', async () => {
