@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { CallbackRequestView } from '../../core/api/contract';
 import { replayCallbackRequest } from '../../core/callbacks/replay';
 import type { Engine } from '../../core/engine';
+import { toCallbackRequestView } from '../../core/engine/views';
 import { listCallbackRequests, type CallbackRequest } from '../../core/store/callback-requests';
 import { UsageError } from '../cli-errors';
 import { formatCallbackRequest } from '../format';
@@ -9,22 +9,9 @@ import { untilSignal, withEngine, type GlobalOptions } from '../open-engine';
 
 const TAIL_POLL_MS = 500;
 
-function toView(r: CallbackRequest): CallbackRequestView {
-  return {
-    id: r.id,
-    receivedAt: r.receivedAt,
-    method: r.method,
-    path: r.path,
-    callSid: r.callSid,
-    signatureVerdict: r.signatureVerdict,
-    rejectionReason: r.rejectionReason,
-    responseStatus: r.responseStatus,
-    latencyMs: r.latencyMs,
-  };
-}
 
 function print(requests: CallbackRequest[], json: boolean): void {
-  for (const r of requests) process.stdout.write(`${json ? JSON.stringify(toView(r)) : formatCallbackRequest(toView(r))}\n`);
+  for (const r of requests) process.stdout.write(`${json ? JSON.stringify(toCallbackRequestView(r)) : formatCallbackRequest(toCallbackRequestView(r))}\n`);
 }
 
 /**

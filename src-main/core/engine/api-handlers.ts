@@ -18,7 +18,7 @@ import { APP_VERSION } from './app-version';
 import { clinicDayRange } from './clinic-day';
 import { defaultExportFile } from './export-batch';
 import type { EngineServices } from './services';
-import { batchProgress, toAppointmentView, toCallSummary, toTimelineEvent } from './views';
+import { batchProgress, toAppointmentView, toCallbackRequestView, toCallSummary, toTimelineEvent } from './views';
 
 // The core's implementation of every operation in the API contract. Arguments arrive already checked
 // by the contract's zod schemas (invokeOperation); what is thrown as ApiFailure reaches staff as its message.
@@ -288,16 +288,6 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
     },
 
     'callbacks/list': ({ limit, callSid }): CallbackRequestView[] =>
-      listCallbackRequests(db, { limit, ...(callSid ? { callSid } : {}) }).map((r) => ({
-        id: r.id,
-        receivedAt: r.receivedAt,
-        method: r.method,
-        path: r.path,
-        callSid: r.callSid,
-        signatureVerdict: r.signatureVerdict,
-        rejectionReason: r.rejectionReason,
-        responseStatus: r.responseStatus,
-        latencyMs: r.latencyMs,
-      })),
+      listCallbackRequests(db, { limit, ...(callSid ? { callSid } : {}) }).map(toCallbackRequestView),
   } satisfies ApiHandlers;
 }

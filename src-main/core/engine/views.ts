@@ -1,6 +1,7 @@
 import { maskPhone } from '../appointments/mask-phone';
 import type { Appointment, Batch, CallAttempt, StatusEvent } from '../domain';
-import type { AppointmentView, BatchProgress, CallSummary, TimelineEvent } from '../api/contract';
+import type { AppointmentView, BatchProgress, CallbackRequestView, CallSummary, TimelineEvent } from '../api/contract';
+import type { CallbackRequest } from '../store/callback-requests';
 import { batchCounts } from '../store/call-attempts';
 import type { Db } from '../store/database';
 
@@ -69,5 +70,20 @@ export function batchProgress(db: Db, batch: Batch, callsPerSecond: number): Bat
     finished: final,
     etaSeconds: toDial > 0 && stillRunning ? Math.ceil(toDial / callsPerSecond) : null,
     openCalls: Math.max(0, total - final - toDial),
+  };
+}
+
+/** A callback-inspector row as the UI and `reminder-desk callbacks` show it (headers and body stay in the store). */
+export function toCallbackRequestView(r: CallbackRequest): CallbackRequestView {
+  return {
+    id: r.id,
+    receivedAt: r.receivedAt,
+    method: r.method,
+    path: r.path,
+    callSid: r.callSid,
+    signatureVerdict: r.signatureVerdict,
+    rejectionReason: r.rejectionReason,
+    responseStatus: r.responseStatus,
+    latencyMs: r.latencyMs,
   };
 }
