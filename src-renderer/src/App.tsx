@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppState, ConnectionStatus, Envelope } from '../../src-main/core/api/contract';
 import type { DeskClient } from './api/client';
 import { ApiContext, AppStateContext } from './api/hooks';
@@ -54,23 +54,36 @@ export function App({ api }: { api: DeskClient }) {
   }, []);
   const loadState = useCallback(() => void api.invoke('app/get-state', {}).then(applyState), [api, applyState]);
 
+  // Connection statuses arrive by push and by fetch; a fetch answered after a newer push must not undo it.
+  const connectionSeq = useRef(0);
+  const appliedSeq = useRef(0);
   const applyConnection = useCallback(
-    (status: ConnectionStatus, baseline = false) => {
-      setConnection(status);
+    (status: ConnectionStatus, baseline = false, seq = ++connectionSeq.current) => {
+      // Rejection counts only grow, so every answer may raise them (and the first fetch sets the banner's baseline)...
       noteRejections(status.rejectedSignatures, status.rejectionReason, baseline);
+      // ...but the panel shows the newest status only.
+      if (seq < appliedSeq.current) return;
+      appliedSeq.current = seq;
+      setConnection(status);
     },
     [noteRejections],
   );
-  const loadConnection = useCallback(() => void api.invoke('connection/status', {}).then((result) => result.ok && applyConnection(result.value)), [api, applyConnection]);
+  const loadConnection = useCallback(
+    (baseline = false) => {
+      const seq = ++connectionSeq.current;
+      void api.invoke('connection/status', {}).then((result) => result.ok && applyConnection(result.value, baseline, seq));
+    },
+    [api, applyConnection],
+  );
 
   useEffect(() => {
     void api.invoke('app/get-state', {}).then(applyState);
     // Rejections from before this window opened are on the Connection screen; the banner is for new ones.
-    void api.invoke('connection/status', {}).then((result) => result.ok && applyConnection(result.value, true));
-  }, [api, applyState, applyConnection]);
+    loadConnection(true);
+  }, [api, applyState, loadConnection]);
 
   // A refusal pushed while the event stream was down is caught up here: the count can only have grown.
-  useEffect(() => api.onResync(loadConnection), [api, loadConnection]);
+  useEffect(() => api.onResync(() => loadConnection()), [api, loadConnection]);
 
   const leftPractice = (state: AppState) => {
     applyState({ ok: true, value: state });
@@ -102,7 +115,11 @@ export function App({ api }: { api: DeskClient }) {
       <AppStateContext.Provider value={appState}>
         <EventBridge
           onConnection={(status) => applyConnection(status)}
-          onRejected={({ count, reason }) => noteRejections(count, reason)}
+          onRejected={({ count, reason }) => {
+            noteRejections(count, reason);
+            // The Connection screen shows the same count and reason: refresh it from this push, not on a timer.
+            loadConnection();
+          }}
         />
         <div className="app">
           {appState.practiceMode && (
