@@ -2,29 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeTunnelProvider } from '../../../src-main/core/tunnel/fake-tunnel-provider';
 import { NgrokTunnelProvider } from '../../../src-main/core/tunnel/ngrok-provider';
 import { describeTunnelError } from '../../../src-main/core/tunnel/tunnel-errors';
-import { TunnelManager, type Timers, type TunnelStatus } from '../../../src-main/core/tunnel/tunnel-manager';
+import { TunnelManager, type TunnelStatus } from '../../../src-main/core/tunnel/tunnel-manager';
+import { ManualTimers } from './tunnel-fixtures';
 import type { TunnelProvider } from '../../../src-main/core/tunnel/tunnel-provider';
 
-/** Timers the test fires by hand: back-off delays are asserted, never waited for. */
-class ManualTimers implements Timers {
-  pending: { fn: () => void; ms: number; id: number }[] = [];
-  delays: number[] = [];
-  private nextId = 1;
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.pending.push({ fn, ms, id });
-    this.delays.push(ms);
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending = this.pending.filter((t) => t.id !== handle);
-  }
-  async fireNext(): Promise<void> {
-    const next = this.pending.shift();
-    if (!next) throw new Error('no timer scheduled');
-    next.fn();
-    await new Promise((r) => setTimeout(r, 20)); // let the reconnect's promise chain run
-  }
+/** Fires the next back-off timer and lets the reconnect it starts run. */
+async function fireNext(timers: ManualTimers): Promise<void> {
+  timers.fireNext();
+  await new Promise((r) => setTimeout(r, 20));
 }
 
 const managers: TunnelManager[] = [];
@@ -53,7 +38,7 @@ describe('TunnelManager', () => {
     await provider.drop();
     expect(m.status().state).toBe('reconnecting');
     expect(m.publicUrl()).toBeNull(); // no URL is offered to new calls while the session is down
-    await timers.fireNext();
+    await fireNext(timers);
 
     expect(m.status().state).toBe('online');
     expect(provider.opened).toHaveLength(2);
@@ -74,7 +59,7 @@ describe('TunnelManager', () => {
     expect(status.state).toBe('failed');
     expect(status.error?.title).toMatch(/Cannot reach ngrok/);
     expect(status.nextAttemptAt).not.toBeNull();
-    for (let i = 0; i < 8; i += 1) await timers.fireNext();
+    for (let i = 0; i < 8; i += 1) await fireNext(timers);
     expect(timers.delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
     expect(m.status().attempts).toBe(9);
   });
