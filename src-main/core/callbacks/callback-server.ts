@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { createLogger } from '../logging/logger';
 import { getCounter, getMeta, incrementCounter, setMeta } from '../store/app-meta';
 import { getCallAttempt, getCallAttemptBySid } from '../store/call-attempts';
-import { insertCallbackRequest, lastValidStatusCallbackAt, pruneCallbackRequests, type SignatureVerdict } from '../store/callback-requests';
+import { insertCallbackRequest, lastValidStatusCallbackAt, pruneCallbackRequests, type CallbackRequestInput } from '../store/callback-requests';
 import { nowIso, type Db } from '../store/database';
 import { recordStatusEvent, type RecordResult, type StatusEventInput } from '../store/status-events';
 import { attemptIdFromQuery, GATHER_PATH, gatherActionUrlFor, HEALTH_PATH, STATUS_PATH, TWIML_PATH } from './endpoint-urls';
@@ -54,23 +54,17 @@ const PRUNE_INTERVAL_MS = 3_600_000;
 /** Stored instead of a status code when the client went away before we answered (nginx's convention). */
 const CLIENT_CLOSED = 499;
 
-/** What the inspector keeps about one request; filled in as the request is handled. */
-interface Exchange {
-  receivedAt: string;
+/**
+ * One request as it is handled: the inspector row it becomes (status and latency are known only at the end),
+ * plus what the handler needs meanwhile.
+ */
+type Exchange = Omit<CallbackRequestInput, 'responseStatus' | 'latencyMs'> & {
   startedAt: number;
-  method: string;
-  path: string;
-  query: string;
-  headers: Record<string, string>;
-  params: Record<string, string> | null;
-  callSid: string | null;
-  verdict: SignatureVerdict;
-  rejection: string | null;
   /** Set when the signature was rejected: persisted with the inspector row, after the response. */
   counted: boolean;
   /** The request body could not be read (client gone or too slow): Node answers 408 itself if it still can. */
   bodyAborted: boolean;
-}
+};
 
 export class CallbackServer {
   private readonly log = createLogger('callbacks');
@@ -190,8 +184,8 @@ export class CallbackServer {
       headers: headersWithoutSecrets(req.headers),
       params: null,
       callSid: null,
-      verdict: 'not-checked',
-      rejection: null,
+      signatureVerdict: 'not-checked',
+      rejectionReason: null,
       counted: false,
       bodyAborted: false,
     };
@@ -229,7 +223,7 @@ export class CallbackServer {
       form = parseForm(await readBody(req, this.opts.maxBodyBytes));
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        ex.rejection = `Body larger than ${this.opts.maxBodyBytes} bytes`;
+        ex.rejectionReason = `Body larger than ${this.opts.maxBodyBytes} bytes`;
         req.resume(); // discard the rest instead of resetting the connection under the client's feet
         return send(res, 413, { Connection: 'close' });
       }
@@ -266,7 +260,7 @@ export class CallbackServer {
 
     const parsed = parseStatusCallback(form.flat, ex.receivedAt);
     if (!parsed.ok) {
-      ex.rejection = parsed.error;
+      ex.rejectionReason = parsed.error;
       this.log.warn('Malformed status callback', { reason: parsed.error });
       return send(res, 400);
     }
@@ -275,7 +269,7 @@ export class CallbackServer {
       result = recordStatusEvent(this.opts.db, parsed.event);
     } catch (error) {
       // Not acknowledged: Twilio logs the failure, and reconciliation fetches the status later.
-      ex.rejection = 'The status could not be saved (database error)';
+      ex.rejectionReason = 'The status could not be saved (database error)';
       this.log.error('Could not store a status callback', { callSid: parsed.event.callSid, error });
       return send(res, 500);
     }
@@ -325,16 +319,16 @@ export class CallbackServer {
     const signature = headerValue(req.headers, SIGNATURE_HEADER);
     let reason: string;
     if (!authToken) {
-      ex.verdict = 'not-checked';
+      ex.signatureVerdict = 'not-checked';
       reason = MISSING_AUTH_TOKEN_REASON;
     } else if (!signature) {
-      ex.verdict = 'missing';
+      ex.signatureVerdict = 'missing';
       reason = MISSING_SIGNATURE_REASON;
     } else if (findSignedUrl(authToken, signature, candidates, form.signed) !== null) {
-      ex.verdict = 'valid';
+      ex.signatureVerdict = 'valid';
       return true;
     } else {
-      ex.verdict = 'invalid';
+      ex.signatureVerdict = 'invalid';
       reason = diagnoseRejectedSignature({
         authToken,
         signature,
@@ -343,7 +337,7 @@ export class CallbackServer {
         request: { target: req.url ?? '/', headers: req.headers },
       }).reason;
     }
-    ex.rejection = reason;
+    ex.rejectionReason = reason;
     ex.counted = true;
     this.rejectedSignatures += 1;
     if (reason !== this.rejectionReason) this.log.warn('Rejected a callback', { path: ex.path, reason });
@@ -363,22 +357,11 @@ export class CallbackServer {
     const { db } = this.opts;
     try {
       db.transaction(() => {
-        insertCallbackRequest(db, {
-          receivedAt: ex.receivedAt,
-          method: ex.method,
-          path: ex.path,
-          query: ex.query,
-          headers: ex.headers,
-          params: ex.params,
-          callSid: ex.callSid,
-          signatureVerdict: ex.verdict,
-          rejectionReason: ex.rejection,
-          responseStatus: status,
-          latencyMs: Math.round((performance.now() - ex.startedAt) * 1000) / 1000,
-        });
+        const { startedAt, counted: _counted, bodyAborted: _bodyAborted, ...row } = ex;
+        insertCallbackRequest(db, { ...row, responseStatus: status, latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000 });
         if (ex.counted) {
           incrementCounter(db, REJECTED_SIGNATURES_KEY);
-          if (ex.rejection) setMeta(db, LAST_REJECTION_REASON_KEY, ex.rejection);
+          if (ex.rejectionReason) setMeta(db, LAST_REJECTION_REASON_KEY, ex.rejectionReason);
         }
       })();
     } catch (error) {
