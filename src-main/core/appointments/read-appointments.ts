@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Settings } from '../settings/schema';
 import { createDateParser, type DateParser, type DateParseResult } from './appointment-date';
 import { normalisePhoneNumber } from './phone-number';
 import { readCsvRows } from './read-csv-rows';
@@ -20,6 +21,17 @@ export interface ImportOptions {
   fallbackDateFormat: string;
   timezone: string;
   defaultRegion: string;
+}
+
+/** The settings.yaml keys an import reads. */
+export function importOptionsFrom(settings: Settings): ImportOptions {
+  return {
+    requiredColumns: settings.data.required_columns,
+    dateFormat: settings.data.date_format,
+    fallbackDateFormat: settings.data.fallback_date_format,
+    timezone: settings.scheduling.timezone,
+    defaultRegion: settings.phone.default_region,
+  };
 }
 
 export interface ImportedRow {

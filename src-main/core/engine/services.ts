@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ConnectionStatus, SelfTestView } from '../api/contract';
 import { ApiFailure } from '../api/invoke-operation';
-import { readAppointmentsFile, type ImportResult } from '../appointments/read-appointments';
+import { importOptionsFrom, readAppointmentsFile, type ImportOptions, type ImportResult } from '../appointments/read-appointments';
 import { renderReminderMessage } from '../appointments/reminder-message';
 import { gatherActionUrlFor } from '../callbacks/endpoint-urls';
 import { CallbackServer, LAST_REJECTION_REASON_KEY, REJECTED_SIGNATURES_KEY } from '../callbacks/callback-server';
@@ -540,15 +540,8 @@ export class EngineServices {
     return { ...result, summary: this.storeImported(result, path.basename(file)) };
   }
 
-  importOptions() {
-    const s = this.settings;
-    return {
-      requiredColumns: s.data.required_columns,
-      dateFormat: s.data.date_format,
-      fallbackDateFormat: s.data.fallback_date_format,
-      timezone: s.scheduling.timezone,
-      defaultRegion: s.phone.default_region,
-    };
+  importOptions(): ImportOptions {
+    return importOptionsFrom(this.settings);
   }
 
   storeImported(result: ImportResult, sourceFile: string): UpsertSummary {

@@ -3,16 +3,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImportFileError, readAppointmentsBuffer, readAppointmentsFile, type ImportOptions } from '../../../src-main/core/appointments/read-appointments';
+import { ImportFileError, readAppointmentsBuffer, readAppointmentsFile, importOptionsFrom, type ImportOptions } from '../../../src-main/core/appointments/read-appointments';
+import { parseSettings } from '../../../src-main/core/settings/load-settings';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
-const options: ImportOptions = {
-  requiredColumns: ['name', 'phone_number', 'appointment_date'],
-  dateFormat: '%Y-%m-%d %H:%M',
-  fallbackDateFormat: '%m/%d/%Y %H:%M',
-  timezone: 'America/New_York',
-  defaultRegion: 'US',
-};
+// The import options a clinic in New York gets from settings.yaml's defaults (same mapping as the app).
+const options: ImportOptions = importOptionsFrom(parseSettings({ scheduling: { timezone: 'America/New_York' } }));
 
 let dir: string;
 beforeAll(async () => {

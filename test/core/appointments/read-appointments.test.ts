@@ -5,21 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ImportFileError,
   dedupeKeyFor,
+  importOptionsFrom,
   readAppointmentsBuffer,
   readAppointmentsFile,
   type ImportOptions,
 } from '../../../src-main/core/appointments/read-appointments';
+import { parseSettings } from '../../../src-main/core/settings/load-settings';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 const fixture = (name: string): string => path.join(repo, 'test/fixtures', name);
 
-const options: ImportOptions = {
-  requiredColumns: ['name', 'phone_number', 'appointment_date'],
-  dateFormat: '%Y-%m-%d %H:%M',
-  fallbackDateFormat: '%m/%d/%Y %H:%M',
-  timezone: 'America/New_York',
-  defaultRegion: 'US',
-};
+// The import options a clinic in New York gets from settings.yaml's defaults (same mapping as the app).
+const options: ImportOptions = importOptionsFrom(parseSettings({ scheduling: { timezone: 'America/New_York' } }));
 
 let dir: string;
 beforeAll(async () => {
