@@ -115,11 +115,8 @@ export function App({ api }: { api: DeskClient }) {
       <AppStateContext.Provider value={appState}>
         <EventBridge
           onConnection={(status) => applyConnection(status)}
-          onRejected={({ count, reason }) => {
-            noteRejections(count, reason);
-            // The Connection screen shows the same count and reason: refresh it from this push, not on a timer.
-            loadConnection();
-          }}
+          // The engine follows every refusal with a connection-changed push, which updates the Connection screen.
+          onRejected={({ count, reason }) => noteRejections(count, reason)}
         />
         <div className="app">
           {appState.practiceMode && (
