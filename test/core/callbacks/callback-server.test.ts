@@ -29,6 +29,7 @@ import {
   statusParams,
   type TestStore,
 } from './callback-fixtures';
+import { derivedCallState } from '../../helpers/call-state';
 
 let store: TestStore;
 const servers: CallbackServer[] = [];
@@ -283,20 +284,7 @@ describe('convergence over HTTP', () => {
 
   function derived(attemptId: number) {
     const a = getCallAttempt(store.db, attemptId)!;
-    return {
-      status: a.status,
-      isFinal: a.isFinal,
-      statusSource: a.statusSource,
-      lastSequenceNumber: a.lastSequenceNumber,
-      answered: a.answered,
-      answeredBy: a.answeredBy,
-      durationSeconds: a.durationSeconds,
-      errorCode: a.errorCode,
-      errorMessage: a.errorMessage,
-      startedAt: a.startedAt,
-      endedAt: a.endedAt,
-      updatedAt: a.updatedAt,
-    };
+    return { ...derivedCallState(a), updatedAt: a.updatedAt };
   }
 
   it('shuffled and duplicated callbacks, sent concurrently, end in the same state as in order', async () => {

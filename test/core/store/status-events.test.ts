@@ -11,6 +11,7 @@ import {
   recordStatusEvent,
   type StatusEventInput,
 } from '../../../src-main/core/store/status-events';
+import { derivedCallState } from '../../helpers/call-state';
 
 // The ordering rules of recordStatusEvent: callbacks arrive shuffled, duplicated or not at all, polls are
 // eventually consistent, and whatever the order the call must end in the state the in-order sequence gives.
@@ -82,20 +83,7 @@ function answeredCall(sid: string): StatusEventInput[] {
 }
 
 function state(id: number) {
-  const a = getCallAttempt(db, id)!;
-  return {
-    status: a.status,
-    isFinal: a.isFinal,
-    statusSource: a.statusSource,
-    lastSequenceNumber: a.lastSequenceNumber,
-    answered: a.answered,
-    answeredBy: a.answeredBy,
-    durationSeconds: a.durationSeconds,
-    errorCode: a.errorCode,
-    errorMessage: a.errorMessage,
-    startedAt: a.startedAt,
-    endedAt: a.endedAt,
-  };
+  return derivedCallState(getCallAttempt(db, id)!);
 }
 
 describe('recordStatusEvent', () => {
