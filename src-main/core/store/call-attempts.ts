@@ -114,15 +114,13 @@ export function dialingAttempts(db: Db, batchId?: string): CallAttempt[] {
   return (batchId ? stmt.all(batchId) : stmt.all()).map(rowToCallAttempt);
 }
 
-/** Calls Twilio knows about whose status is not final yet, oldest dial first. Uses the partial index call_attempts_open. */
-export const OPEN_CALLS_SQL = `SELECT * FROM call_attempts WHERE is_final = 0 AND state IN ('dialing', 'placed') ORDER BY dial_started_at`;
-
 /**
- * Open calls, optionally only those dialled before a time and only those of practice (`simulated`) or real
- * batches: a practice call lives in the simulator and a real one at Twilio, so each is only ever asked about where
- * it was placed (asking the wrong one would find "no such call" and could send a real attempt back to be redialled).
+ * Open calls (Twilio knows of them, no final status yet), oldest dial first, optionally only those dialled before a
+ * time and only those of practice (`simulated`) or real batches: a practice call lives in the simulator and a real
+ * one at Twilio, so each is only ever asked about where it was placed (asking the wrong one would find "no such
+ * call" and could send a real attempt back to be redialled). Every variant uses the partial index call_attempts_open.
  */
-export function openCallAttempts(db: Db, dialedBefore?: string, simulated?: boolean): CallAttempt[] {
+export function openCallsQuery(dialedBefore?: string, simulated?: boolean): { sql: string; params: (string | number)[] } {
   const where = [`is_final = 0`, `state IN ('dialing', 'placed')`];
   const params: (string | number)[] = [];
   if (dialedBefore) {
@@ -130,13 +128,17 @@ export function openCallAttempts(db: Db, dialedBefore?: string, simulated?: bool
     params.push(dialedBefore);
   }
   if (simulated !== undefined) {
-    where.push('batch_id IN (SELECT id FROM batches WHERE simulated = ?)');
+    // Correlated on purpose: `batch_id IN (SELECT …)` makes SQLite walk every batch of that mode (all history)
+    // instead of the few open calls in call_attempts_open.
+    where.push('(SELECT simulated FROM batches WHERE batches.id = call_attempts.batch_id) = ?');
     params.push(simulated ? 1 : 0);
   }
-  return db
-    .prepare<unknown[], CallAttemptRow>(`SELECT * FROM call_attempts WHERE ${where.join(' AND ')} ORDER BY dial_started_at`)
-    .all(...params)
-    .map(rowToCallAttempt);
+  return { sql: `SELECT * FROM call_attempts WHERE ${where.join(' AND ')} ORDER BY dial_started_at`, params };
+}
+
+export function openCallAttempts(db: Db, dialedBefore?: string, simulated?: boolean): CallAttempt[] {
+  const { sql, params } = openCallsQuery(dialedBefore, simulated);
+  return db.prepare<unknown[], CallAttemptRow>(sql).all(...params).map(rowToCallAttempt);
 }
 
 /**

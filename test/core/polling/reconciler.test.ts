@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectWake, Reconciler } from '../../../src-main/core/polling/reconciler';
 import { createBatch, setBatchState } from '../../../src-main/core/store/batches';
-import { getCallAttempt, listBatchAttempts, markDialing, OPEN_CALLS_SQL } from '../../../src-main/core/store/call-attempts';
+import { getCallAttempt, listBatchAttempts, markDialing } from '../../../src-main/core/store/call-attempts';
 import type { Db } from '../../../src-main/core/store/database';
 import { listCallEvents, recordCallPlaced, recordStatusEvent } from '../../../src-main/core/store/status-events';
 import { addAppointments, FakeCallsApi, FakeTime, makeSettings, tempDb } from '../dispatch/fixtures';
@@ -152,15 +152,5 @@ describe('Reconciler', () => {
     expect(kinds).toEqual(['sweep', 'all']);
     expect(detectWake(1000, 1000 + 59_000, 60_000)).toBe(false);
     expect(detectWake(1000, 1000 + 61_000, 60_000)).toBe(true);
-  });
-
-  it('"open calls" uses the partial index call_attempts_open', () => {
-    const t = setup();
-    const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${OPEN_CALLS_SQL}`).all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING INDEX call_attempts_open/);
-    const withCutoff = t.db
-      .prepare(`EXPLAIN QUERY PLAN SELECT * FROM call_attempts WHERE is_final = 0 AND state IN ('dialing', 'placed') AND dial_started_at < ? ORDER BY dial_started_at`)
-      .all('2030-01-01') as { detail: string }[];
-    expect(withCutoff.map((p) => p.detail).join('\n')).toMatch(/USING INDEX call_attempts_open/);
   });
 });

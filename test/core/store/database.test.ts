@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeDatabase, DatabaseTooNewError, databaseFile, migrate, openDatabase, schemaVersion } from '../../../src-main/core/store/database';
 import { MIGRATIONS } from '../../../src-main/core/store/migrations';
-import { OPEN_CALLS_SQL } from '../../../src-main/core/store/call-attempts';
+import { openCallsQuery } from '../../../src-main/core/store/call-attempts';
 
 const dirs: string[] = [];
 function dataDir(): string {
@@ -61,10 +61,16 @@ describe('database', () => {
     db.close();
   });
 
-  it('finds calls not yet final through the partial index', () => {
+  it.each([
+    ['every open call', undefined, undefined],
+    ['open calls dialled before a time', '2030-01-01T00:00:00Z', undefined],
+    ['open calls of real batches', undefined, false],
+    ['open practice calls dialled before a time', '2030-01-01T00:00:00Z', true],
+  ] as const)('finds %s through the partial index', (_what, dialedBefore, simulated) => {
     const db = openDatabase(':memory:');
-    const plan = db.prepare(`EXPLAIN QUERY PLAN ${OPEN_CALLS_SQL}`).all() as { detail: string }[];
-    expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING INDEX call_attempts_open/);
+    const { sql, params } = openCallsQuery(dialedBefore, simulated);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/call_attempts USING INDEX call_attempts_open/);
     db.close();
   });
 });
