@@ -40,6 +40,8 @@ export function progressRank(status: CallStatus): number {
 
 export interface AppliedState {
   status: CallStatus | null;
+  /** Where the current status came from. */
+  source: StatusSource | null;
   lastSequenceNumber: number | null;
 }
 
@@ -55,13 +57,15 @@ export interface IncomingStatus {
  * - a final status is never replaced (not even by another final status);
  * - a final status always wins over a live one;
  * - between two callbacks the higher SequenceNumber wins;
- * - otherwise (a poll or reconcile snapshot, which has no sequence) the further progress wins.
+ * - otherwise the further progress wins: a poll or reconcile snapshot has no sequence, and a callback arriving
+ *   after one can carry a higher number than the last callback yet still be behind what the snapshot saw
+ *   (initiated#0, poll in-progress, ringing#1 must stay in-progress).
  */
 export function shouldApply(current: AppliedState, incoming: IncomingStatus): boolean {
   if (current.status === null) return true;
   if (isFinalStatus(current.status)) return false;
   if (isFinalStatus(incoming.status)) return true;
-  if (incoming.sequenceNumber !== null && current.lastSequenceNumber !== null) {
+  if (current.source === 'callback' && incoming.source === 'callback' && incoming.sequenceNumber !== null && current.lastSequenceNumber !== null) {
     return incoming.sequenceNumber > current.lastSequenceNumber;
   }
   return progressRank(incoming.status) > progressRank(current.status);

@@ -88,10 +88,7 @@ function rowToInput(row: StatusEventRow): StatusEventInput {
  */
 function applyToAttempt(db: Db, attempt: CallAttemptRow, event: StatusEventInput): boolean {
   const applies = shouldApply(
-    // SequenceNumbers only order callbacks among themselves: when the current status came from a poll/reconcile
-    // snapshot, a late callback with a higher number than the last callback may still be behind it (initiated#0,
-    // poll in-progress, ringing#1 must stay in-progress), so progress decides.
-    { status: attempt.status, lastSequenceNumber: attempt.status_source === 'callback' ? attempt.last_sequence_number : null },
+    { status: attempt.status, source: attempt.status_source, lastSequenceNumber: attempt.last_sequence_number },
     { status: event.callStatus, source: event.source, sequenceNumber: event.sequenceNumber },
   );
   const at = event.twilioTimestamp ?? event.receivedAt;
