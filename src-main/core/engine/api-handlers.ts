@@ -229,9 +229,8 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
     },
 
     'batches/pause': ({ batchId }) => {
-      progressOf(batchId);
-      services.batchRunner().pause(batchId);
-      services.pushBatch(batchId);
+      progressOf(batchId); // refuses an unknown batch before anything changes
+      services.batchRunner().pause(batchId); // pushes the new progress itself
       return progressOf(batchId);
     },
 
@@ -249,9 +248,8 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
     },
 
     'batches/cancel': ({ batchId }) => {
-      progressOf(batchId);
-      services.batchRunner().cancel(batchId);
-      services.pushBatch(batchId);
+      progressOf(batchId); // refuses an unknown batch before anything changes
+      services.batchRunner().cancel(batchId); // pushes the new progress itself
       return progressOf(batchId);
     },
 

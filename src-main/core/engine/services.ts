@@ -238,7 +238,7 @@ export class EngineServices {
     await this.startTunnel();
     this.startCallingStack();
     await this.reconciler!.reconcileAll().catch((error: unknown) => log.warn('start-up reconciliation failed; the periodic sweep will retry', { error }));
-    // Calls that reconciliation just recovered (a SID found for an interrupted dial) are followed from now on too.
+    // After start-up reconciliation, so calls it just recovered (a SID found for an interrupted dial) are followed too.
     this.poller!.start();
     this.reconciler!.startPeriodic(this.ctx.timing.reconcileIntervalMs ?? RECONCILE_INTERVAL_MS);
     const unavailable = this.callingUnavailableReason();
@@ -428,7 +428,6 @@ export class EngineServices {
       ...(timing.pollMaxIntervalMs !== undefined ? { maxIntervalMs: timing.pollMaxIntervalMs } : {}),
     });
     this.poller.on('call-updated', (attempt) => this.onAttemptUpdated(attempt));
-    this.poller.start();
     // Practice calls live in the simulator, real ones at Twilio: each mode only ever asks about its own calls.
     const simulated = (): boolean => this.practice;
     this.reconciler = new Reconciler({ db: this.ctx.db, calls, settings, simulated, clock: this.ctx.clock, sleep: this.sleep, logger: createLogger('reconciler') });
@@ -451,10 +450,8 @@ export class EngineServices {
     });
     this.runner.on('call-updated', (attempt) => this.pushCall(attempt));
     this.runner.on('batch-progress', (batchId) => this.pushBatch(batchId));
-    this.runner.on('batch-finished', (outcome) => {
-      this.pushBatch(outcome.batchId);
-      this.ctx.events.emit('appointments-changed', { reason: 'batch' });
-    });
+    // The runner's own batch-progress (above) and runBatch's `finally` already push the finished batch.
+    this.runner.on('batch-finished', () => this.ctx.events.emit('appointments-changed', { reason: 'batch' }));
   }
 
   private startScheduler(): void {
@@ -494,8 +491,10 @@ export class EngineServices {
 
   private onStatusRecorded(result: RecordResult): void {
     if (result.attempt && result.stored) {
+      // A stored event may add facts (duration, answered-by) without changing the status; the batch's counts
+      // change only when the status does.
       this.pushCall(result.attempt);
-      this.pushBatch(result.attempt.batchId);
+      if (result.applied) this.pushBatch(result.attempt.batchId);
     }
     this.pushConnection();
   }
