@@ -58,7 +58,6 @@ export interface EngineTiming {
 export interface EngineContext {
   dataDir: string;
   settingsFile: string;
-  settingsWarnings: string[];
   db: Db;
   secrets: SecretStore;
   env: NodeJS.ProcessEnv;
@@ -122,7 +121,6 @@ export class Engine {
     const ctx: EngineContext = {
       dataDir,
       settingsFile,
-      settingsWarnings: loaded.warnings,
       db,
       secrets: opts.secrets ?? new EnvFirstSecrets(new FileSecretStore(dataDir), env),
       env,
@@ -147,10 +145,6 @@ export class Engine {
 
   get practice(): boolean {
     return this.services.practice;
-  }
-
-  get settingsWarnings(): readonly string[] {
-    return this.ctx.settingsWarnings;
   }
 
   /**

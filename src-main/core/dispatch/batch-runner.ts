@@ -5,7 +5,7 @@ import type { CallPoller } from '../polling/call-poller';
 import { recordCallSnapshot } from '../polling/record-call-snapshot';
 import type { Settings } from '../settings/schema';
 import { getAppointment } from '../store/appointments';
-import { getBatch, setBatchState, setBatchWaitDeadline, unfinishedBatches } from '../store/batches';
+import { getBatch, setBatchState, setBatchWaitDeadline } from '../store/batches';
 import { batchCounts, dialingAttempts, getCallAttempt, listBatchAttempts, markRejected, nextPendingAttemptExcept, skipPendingAttempts } from '../store/call-attempts';
 import type { Db } from '../store/database';
 import { describeTwilioError, type CallsApi, type TwilioErrorInfo } from '../twilio/twilio-client';
@@ -93,15 +93,6 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
     const run = this.run(batchId, runOpts).finally(() => this.active.delete(batchId));
     this.active.set(batchId, run);
     return run;
-  }
-
-  /** Picks up every batch left `running` by the previous process (after a crash or a quit). */
-  resumeUnfinished(): Promise<BatchOutcome>[] {
-    return unfinishedBatches(this.opts.db).map((batch) => this.runBatch(batch.id));
-  }
-
-  isRunning(batchId: string): boolean {
-    return this.active.has(batchId);
   }
 
   /** Stops dialing new calls; calls already placed carry on and are still followed. */

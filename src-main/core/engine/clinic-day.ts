@@ -1,4 +1,4 @@
-import { offsetMinutesAt, resolveWallClock, wallClockAt } from '../appointments/clinic-time';
+import { offsetMinutesAt, resolveWallClock } from '../appointments/clinic-time';
 
 /**
  * A clinic day ("2026-11-25" in the clinic's zone) as a half-open UTC range, for the appointment board's
@@ -20,10 +20,4 @@ function startOfDay(year: number, month: number, day: number, timezone: string):
   if (resolved.kind === 'ambiguous') return naiveUtc - Math.max(...resolved.offsetsMinutes) * 60_000;
   // Nonexistent midnight: the clocks jumped forward at that instant, which is midnight at the offset before the jump.
   return naiveUtc - offsetMinutesAt(naiveUtc - 12 * 3_600_000, timezone) * 60_000;
-}
-
-/** Today's date in the clinic's zone, as YYYY-MM-DD. */
-export function clinicToday(nowMs: number, timezone: string): string {
-  const wall = wallClockAt(nowMs, timezone);
-  return `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`;
 }

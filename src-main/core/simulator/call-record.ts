@@ -72,10 +72,6 @@ export function rfc2822(epochMs: number): string {
   return new Date(epochMs).toUTCString().replace('GMT', '+0000');
 }
 
-export function callUri(accountSid: string, callSid: string): string {
-  return `/2010-04-01/Accounts/${accountSid}/Calls/${callSid}.json`;
-}
-
 const CALL_SUBRESOURCES = [
   'feedback',
   'notifications',

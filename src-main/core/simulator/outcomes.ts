@@ -47,13 +47,3 @@ export function digitsPressed(outcome: SimulatedOutcome): string | null {
   if (outcome === 'human-cancels') return '2';
   return null;
 }
-
-export function isAnswered(outcome: SimulatedOutcome): boolean {
-  return (
-    outcome === 'human-confirms' ||
-    outcome === 'human-cancels' ||
-    outcome === 'human-no-key' ||
-    outcome === 'voicemail' ||
-    outcome === 'long-call'
-  );
-}

@@ -75,12 +75,6 @@ export function listBatchAttempts(db: Db, batchId: string): CallAttempt[] {
   return db.prepare<[string], CallAttemptRow>('SELECT * FROM call_attempts WHERE batch_id = ? ORDER BY position').all(batchId).map(rowToCallAttempt);
 }
 
-/** Streams a batch's attempts in order without loading them all (for the CSV export of big batches). */
-export function* iterateBatchAttempts(db: Db, batchId: string): Generator<CallAttempt> {
-  const stmt = db.prepare<[string], CallAttemptRow>('SELECT * FROM call_attempts WHERE batch_id = ? ORDER BY position');
-  for (const row of stmt.iterate(batchId)) yield rowToCallAttempt(row);
-}
-
 export function listAppointmentAttempts(db: Db, appointmentId: number): CallAttempt[] {
   return db
     .prepare<[number], CallAttemptRow>('SELECT * FROM call_attempts WHERE appointment_id = ? ORDER BY created_at DESC, id DESC')
