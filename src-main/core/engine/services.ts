@@ -35,7 +35,7 @@ import { batchProgress, toCallSummary } from './views';
 export interface EngineStartOptions {
   /** Pick up batches a previous run left `running` (default true; `reminder-desk run` resumes explicitly). */
   resumeBatches?: boolean;
-  /** Start the reminder scheduler (only `serve` and the desktop app). */
+  /** Start the reminder scheduler: `serve` only. In the desktop app staff start batches themselves (issue 4), so nothing dials on its own. */
   scheduler?: boolean;
 }
 
