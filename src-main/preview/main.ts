@@ -30,7 +30,7 @@ async function main() {
     );
     return;
   }
-  const dataDir = path.resolve(values['data-dir'] ?? process.env.REMINDER_DESK_DATA_DIR ?? defaultDataDir());
+  const dataDir = path.resolve(values['data-dir'] ?? defaultDataDir()); // defaultDataDir honours REMINDER_DESK_DATA_DIR
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a number from 0 to 65535, not ${values.port}`);
 
