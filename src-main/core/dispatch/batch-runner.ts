@@ -8,7 +8,7 @@ import { getAppointment } from '../store/appointments';
 import { getBatch, setBatchState, setBatchWaitDeadline } from '../store/batches';
 import { batchCounts, dialingAttempts, getCallAttempt, listBatchAttempts, markRejected, nextPendingAttemptExcept, skipPendingAttempts } from '../store/call-attempts';
 import type { Db } from '../store/database';
-import { describeTwilioError, type CallsApi, type TwilioErrorInfo } from '../twilio/twilio-client';
+import { describeTwilioError, storedErrorCode, type CallsApi, type TwilioErrorInfo } from '../twilio/twilio-client';
 import { Pacer } from './pacer';
 import { placeReminderCall, type CallbackTarget, type DialOutcome, type PlaceCallDeps } from './place-reminder-call';
 import { recoverDialingAttempt, type RecoverDeps } from './recover-dialing';
@@ -281,7 +281,7 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       if (result.kind === 'found') {
         this.afterPlaced(result.attempt);
       } else if (result.kind === 'not-found') {
-        const code = error.code !== null ? String(error.code) : error.status !== null ? String(error.status) : null;
+        const code = storedErrorCode(error);
         if (failures > settings.calling.max_retries) {
           markRejected(this.opts.db, attempt.id, { code, message: `Gave up after ${failures} tries: ${error.message}` }, this.nowIso());
           this.retryAt.delete(attempt.id);

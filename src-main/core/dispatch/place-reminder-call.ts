@@ -4,7 +4,7 @@ import { getCallAttempt, markDialing, markDialRetry, markRejected } from '../sto
 import type { Db } from '../store/database';
 import { recordCallPlaced } from '../store/status-events';
 import { buildReminderTwiml } from '../twilio/reminder-twiml';
-import { describeTwilioError, isRateLimited, type CallResource, type CallsApi, type CreateCallParams, type TwilioErrorInfo } from '../twilio/twilio-client';
+import { describeTwilioError, isRateLimited, storedErrorCode, type CallResource, type CallsApi, type CreateCallParams, type TwilioErrorInfo } from '../twilio/twilio-client';
 
 /** The four progress events; with none listed Twilio would only send `completed`. */
 export const STATUS_CALLBACK_EVENTS = ['initiated', 'ringing', 'answered', 'completed'] as const;
@@ -107,7 +107,7 @@ export async function placeReminderCall(deps: PlaceCallDeps, attempt: CallAttemp
     call = await deps.calls.create(built.params);
   } catch (err) {
     const error = describeTwilioError(err);
-    const code = error.code === null ? (error.status === null ? null : String(error.status)) : String(error.code);
+    const code = storedErrorCode(error);
     if (isRateLimited(error)) {
       markDialRetry(deps.db, attempt.id, { code, message: error.message }, deps.now());
       return { kind: 'rate-limited', attempt: getCallAttempt(deps.db, attempt.id)!, error };

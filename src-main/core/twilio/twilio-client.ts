@@ -195,6 +195,12 @@ export interface TwilioErrorInfo {
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_NETWORK']);
 
 /** Turns whatever the twilio client threw into what the app acts on and shows. */
+/** What we store as a failed call's error code: Twilio's own code (21211, 20429), else the HTTP status. */
+export function storedErrorCode(error: TwilioErrorInfo): string | null {
+  if (error.code !== null) return String(error.code);
+  return error.status === null ? null : String(error.status);
+}
+
 export function describeTwilioError(err: unknown): TwilioErrorInfo {
   if (err instanceof twilio.RestException || (isRecord(err) && typeof err.status === 'number' && 'moreInfo' in err)) {
     const rest = err as { status: number; code?: number; message?: string };
