@@ -2,21 +2,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiHandlers, ConnectionStatus, SelfTestView } from './api/contract';
 import type { Appointment, Batch, CallAttempt } from './domain';
-import type { SweepReport } from './polling/reconciler';
+import type { SweepReport } from './calls/reconciler';
 import { createApiHandlers } from './engine/api-handlers';
 import { EngineServices, type EngineStartOptions } from './engine/services';
-import { EngineEvents } from './engine/engine-events';
-import { exportBatchLog } from './engine/export-batch';
+import { EngineEvents } from './engine-events';
+import { exportBatchLog } from './batches/export-batch';
 import { configureLogging, ConsoleSink, createLogger, RotatingFileSink, type LogLevel, type LogSink } from './logging/logger';
 import { loadSettings, SettingsError, resolveSettingsFile } from './settings/load-settings';
 import type { Settings } from './settings/schema';
 import { EnvFirstSecrets, FileSecretStore, type SecretStore } from './settings/secrets';
-import type { SimulatorOptions, TwilioSimulator } from './simulator/twilio-simulator';
+import type { SimulatorOptions, TwilioSimulator } from './practice/simulator/twilio-simulator';
 import { getMeta } from './store/app-meta';
 import { getBatch } from './store/batches';
 import { getCallAttempt } from './store/call-attempts';
 import { closeDatabase, databaseFile, openDatabase, type Db } from './store/database';
-import type { TunnelProvider } from './tunnel/tunnel-manager';
+import type { TunnelProvider } from './connection/tunnel-manager';
 
 // The one object every host (CLI, browser preview, Electron) drives: it opens the data dir, then starts the
 // services in a fixed order and stops them in reverse. Everything else is reached through it.

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src-main/core/engine';
-import type { RecordedRequest } from '../../src-main/core/simulator/twilio-simulator';
+import type { RecordedRequest } from '../../src-main/core/practice/simulator/twilio-simulator';
 import {
   assertConformsToCreateCall,
   assertConformsToFetchCall,

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { Engine } from '../../core/engine';
-import { defaultExportFile } from '../../core/engine/export-batch';
+import { defaultExportFile } from '../../core/batches/export-batch';
 import { batchProgress } from '../../core/engine/views';
 import type { Batch } from '../../core/domain';
 import { latestBatch } from '../../core/store/batches';
 import { listBatchAttempts } from '../../core/store/call-attempts';
-import { APP_VERSION } from '../../core/engine/app-version';
+import { APP_VERSION } from '../../core/app-version';
 import { CliFailure } from '../cli-errors';
 import { formatConnection, formatOpenCall, formatProgress } from '../format';
 import { withEngine, type GlobalOptions } from '../open-engine';

@@ -14,9 +14,9 @@ import { latestAttemptsByAppointment, listAppointmentAttempts, listBatchAttempts
 import { nowIso } from '../store/database';
 import { listCallEvents } from '../store/status-events';
 import { checkTwilioAccount, createTwilioClient, describeTwilioError } from '../twilio/twilio-client';
-import { APP_VERSION } from './app-version';
-import { clinicDayRange } from './clinic-day';
-import { defaultExportFile } from './export-batch';
+import { APP_VERSION } from '../app-version';
+import { clinicDayRange } from '../vocabulary/clinic-day';
+import { defaultExportFile } from '../batches/export-batch';
 import type { EngineServices } from './services';
 import { batchProgress, toAppointmentView, toCallbackRequestView, toCallSummary, toTimelineEvent } from './views';
 

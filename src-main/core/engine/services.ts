@@ -5,19 +5,19 @@ import { importOptionsFrom, readAppointmentsFile, type ImportOptions, type Impor
 import { renderReminderMessage } from '../appointments/reminder-message';
 import { gatherActionUrlFor } from '../callbacks/endpoint-urls';
 import { CallbackServer, LAST_REJECTION_REASON_KEY, REJECTED_SIGNATURES_KEY } from '../callbacks/callback-server';
-import { BatchRunner, type BatchOutcome } from '../dispatch/batch-runner';
-import type { Sleep } from '../dispatch/timing';
-import { ReminderScheduler } from '../dispatch/reminder-scheduler';
+import { BatchRunner, type BatchOutcome } from '../batches/batch-runner';
+import type { Sleep } from '../batches/timing';
+import { ReminderScheduler } from '../batches/reminder-scheduler';
 import type { Appointment, Batch, CallAttempt, Confirmation } from '../domain';
 import type { EngineContext } from '../engine';
 import { lockDataDir } from '../store/data-dir-lock';
-import { isStopError } from '../dispatch/timing';
-import { isWithinCallingHours } from '../dispatch/due-reminders';
+import { isStopError } from '../batches/timing';
+import { isWithinCallingHours } from '../batches/due-reminders';
 import { createLogger } from '../logging/logger';
-import { CallPoller } from '../polling/call-poller';
-import { Reconciler, type SweepReport } from '../polling/reconciler';
+import { CallPoller } from '../calls/call-poller';
+import { Reconciler, type SweepReport } from '../calls/reconciler';
 import type { Settings } from '../settings/schema';
-import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../simulator/twilio-simulator';
+import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../practice/simulator/twilio-simulator';
 import { getCounter, getMeta, rememberPublicUrl, listPublicUrls, setMeta, type PublicUrlKind } from '../store/app-meta';
 import { getAppointment, getAppointments, upsertAppointments, setAppointmentConfirmation, type UpsertSummary } from '../store/appointments';
 import { createBatch, getBatch, listBatches, unfinishedBatches } from '../store/batches';
@@ -25,11 +25,11 @@ import { getCallAttempt, listBatchAttempts, setAttemptConfirmation } from '../st
 import { lastValidStatusCallbackAt } from '../store/callback-requests';
 import { nowIso } from '../store/database';
 import type { RecordResult } from '../store/status-events';
-import type { TunnelManager, TunnelProvider } from '../tunnel/tunnel-manager';
+import type { TunnelManager, TunnelProvider } from '../connection/tunnel-manager';
 import { buildGatherReplyTwiml, buildReminderTwiml } from '../twilio/reminder-twiml';
 import { createTwilioClient, type CallsApi, type TwilioClient } from '../twilio/twilio-client';
-import { chooseCallbackRoute, describeConnection, type CallbackRoute, type TunnelSnapshot } from './connection-status';
-import { trailingThrottle } from './engine-events';
+import { chooseCallbackRoute, describeConnection, type CallbackRoute, type TunnelSnapshot } from '../connection/connection-status';
+import { trailingThrottle } from '../engine-events';
 import { batchProgress, toCallSummary } from './views';
 
 export interface EngineStartOptions {
@@ -360,7 +360,7 @@ export class EngineServices {
     if (this.ctx.tunnelProvider) return this.ctx.tunnelProvider;
     if (!this.tunnelWanted()) return null;
     // Loaded only when used: the ngrok SDK is a native addon that commands like `status` never need.
-    const { NgrokTunnelProvider } = await import('../tunnel/ngrok-provider');
+    const { NgrokTunnelProvider } = await import('../connection/ngrok-provider');
     return new NgrokTunnelProvider();
   }
 
@@ -377,7 +377,7 @@ export class EngineServices {
     try {
       provider = await this.tunnelProvider();
       if (!provider || !this.callbackServer) return;
-      TunnelManagerClass = (await import('../tunnel/tunnel-manager')).TunnelManager;
+      TunnelManagerClass = (await import('../connection/tunnel-manager')).TunnelManager;
     } catch (error) {
       // e.g. the ngrok addon missing for this platform: say so, and keep calling in polling mode.
       log.warn('the tunnel could not be loaded; calls are polled instead', { error });
@@ -694,7 +694,7 @@ export class EngineServices {
         details: [],
       };
     }
-    const { runCallbackSelfTest } = await import('../tunnel/self-test');
+    const { runCallbackSelfTest } = await import('../connection/self-test');
     const result = await runCallbackSelfTest({
       statusCallbackUrl: route.statusCallbackUrl,
       localBaseUrl: this.localBaseUrl,

@@ -5,10 +5,10 @@ import YAML from 'yaml';
 import { invokeOperation } from '../../../src-main/core/api/invoke-operation';
 import type { OperationArgs, OperationName } from '../../../src-main/core/api/contract';
 import type { Engine } from '../../../src-main/core/engine';
-import { APP_VERSION } from '../../../src-main/core/engine/app-version';
-import { clinicDayRange } from '../../../src-main/core/engine/clinic-day';
+import { APP_VERSION } from '../../../src-main/core/app-version';
+import { clinicDayRange } from '../../../src-main/core/vocabulary/clinic-day';
 import { MemorySecretStore } from '../../../src-main/core/settings/secrets';
-import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../../../src-main/core/simulator/twilio-simulator';
+import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../../../src-main/core/practice/simulator/twilio-simulator';
 import { EngineHarness, SAMPLE_CSV, sampleBatch, settingsYaml } from './engine-fixtures';
 
 const harness = new EngineHarness();

@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { Engine, type EngineOptions } from '../../../src-main/core/engine';
 import type { CallAttempt } from '../../../src-main/core/domain';
 import { MemorySecretStore } from '../../../src-main/core/settings/secrets';
-import { PRACTICE_PHONE_NUMBERS, TwilioSimulator, type SimulatorOptions } from '../../../src-main/core/simulator/twilio-simulator';
+import { PRACTICE_PHONE_NUMBERS, TwilioSimulator, type SimulatorOptions } from '../../../src-main/core/practice/simulator/twilio-simulator';
 import { listBatchAttempts } from '../../../src-main/core/store/call-attempts';
 
 export const SAMPLE_CSV = path.resolve(import.meta.dirname, '..', '..', '..', 'resources', 'sample-appointments.csv');

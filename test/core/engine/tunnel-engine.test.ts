@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../../src-main/core/api/contract';
 import { listBatchAttempts } from '../../../src-main/core/store/call-attempts';
-import { FakeTunnelProvider } from '../../../src-main/core/tunnel/fake-tunnel-provider';
+import { FakeTunnelProvider } from '../../../src-main/core/connection/fake-tunnel-provider';
 import { EngineHarness, expectTrueFinalStatuses, sampleBatch, settingsYaml, until } from './engine-fixtures';
 
 // Issue 3: the built-in tunnel, driven through a fake provider that really forwards over loopback and hands out a
