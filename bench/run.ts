@@ -25,7 +25,7 @@ import { listAppointments, upsertAppointments } from '../src-main/core/store/app
 import { createBatch } from '../src-main/core/store/batches';
 import { recordCallPlaced, recordStatusEvent } from '../src-main/core/store/status-events';
 import { latestAttemptsByAppointment, listBatchAttempts, markDialing } from '../src-main/core/store/call-attempts';
-import { toAppointmentView } from '../src-main/core/engine/views';
+import { toAppointmentView } from '../src-main/core/appointments/appointment-views';
 import { benchCallbackServer } from './callbacks';
 
 interface Result {

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import { formatInstantInZone, wallClockAt } from '../appointments/clinic-time';
+import { formatInstantInZone, wallClockAt } from '../vocabulary/clinic-time';
 import { isFinalStatus } from '../calls/call-status';
 import type { Appointment, Batch, CallAttempt } from '../domain';
 

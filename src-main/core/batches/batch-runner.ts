@@ -95,6 +95,21 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
     return run;
   }
 
+  /** True while a run of this batch is dialing or waiting (this runner is the one registry of running batches). */
+  isRunning(batchId: string): boolean {
+    return this.active.has(batchId);
+  }
+
+  /** How many batches are running now. */
+  runningCount(): number {
+    return this.active.size;
+  }
+
+  /** Settles when every running batch has returned (they stop at their next sleep once the host is stopping). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.active.values()]);
+  }
+
   /** Stops dialing new calls; calls already placed carry on and are still followed. */
   pause(batchId: string): void {
     if (getBatch(this.opts.db, batchId)?.state !== 'running') return;

@@ -1,4 +1,4 @@
-import { wallClockAt } from '../appointments/clinic-time';
+import { wallClockAt } from '../vocabulary/clinic-time';
 import type { Settings } from '../settings/schema';
 import type { Db } from '../store/database';
 

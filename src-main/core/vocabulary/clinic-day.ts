@@ -1,4 +1,4 @@
-import { offsetMinutesAt, resolveWallClock } from '../appointments/clinic-time';
+import { offsetMinutesAt, resolveWallClock } from './clinic-time';
 
 /**
  * A clinic day ("2026-11-25" in the clinic's zone) as a half-open UTC range, for the appointment board's
@@ -20,4 +20,11 @@ function startOfDay(year: number, month: number, day: number, timezone: string):
   if (resolved.kind === 'ambiguous') return naiveUtc - Math.max(...resolved.offsetsMinutes) * 60_000;
   // Nonexistent midnight: the clocks jumped forward at that instant, which is midnight at the offset before the jump.
   return naiveUtc - offsetMinutesAt(naiveUtc - 12 * 3_600_000, timezone) * 60_000;
+}
+
+/** The clinic-local calendar day (YYYY-MM-DD) of an instant: the inverse of clinicDayRange, for the board's day groups. */
+export function clinicDayOf(iso: string, timezone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso.slice(0, 10);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }

@@ -85,9 +85,9 @@ export class EngineHarness {
 
 /** Imports the sample file and creates a batch of all of it. */
 export async function sampleBatch(engine: Engine): Promise<string> {
-  const imported = await engine.importFile(SAMPLE_CSV);
+  const imported = await engine.appointments.importFile(SAMPLE_CSV);
   expect(imported.summary.ids).toHaveLength(8);
-  return engine.createBatch(imported.summary.ids).id;
+  return engine.batches.create(imported.summary.ids).id;
 }
 
 /** Every call of the batch ended with the status the simulator's table says it truly had. */
