@@ -41,6 +41,8 @@ export interface EngineOptions {
   logToConsole?: boolean;
   /** Current directory for resolving ./config/settings.yaml (default process.cwd()). */
   cwd?: string;
+  /** The sample CSV `practice/load-sample` imports (default: resources/ of this repository). */
+  sampleAppointmentsFile?: string;
   /** Test seam: poller and reconciler timing in real milliseconds (defaults: first poll 10 s, sweep every 60 s). */
   timing?: EngineTiming;
 }
@@ -67,11 +69,14 @@ export interface EngineContext {
   simulatorOverrides: Partial<SimulatorOptions>;
   tunnelProvider: TunnelProvider | undefined;
   timing: EngineTiming;
+  sampleAppointmentsFile: string | null;
   getSettings(): Settings;
   setSettings(next: Settings): void;
 }
 
 const log = createLogger('engine');
+/** Where the CLI and the browser preview (run from the repository) find the sample appointments. */
+const REPOSITORY_SAMPLE_FILE = path.resolve(import.meta.dirname, '..', '..', 'resources', 'sample-appointments.csv');
 
 function configureEngineLogging(dataDir: string, settings: Settings, toConsole: boolean): void {
   const sinks: LogSink[] = [];
@@ -130,6 +135,7 @@ export class Engine {
       simulatorOverrides: opts.simulator ?? {},
       tunnelProvider: opts.tunnelProvider,
       timing: opts.timing ?? {},
+      sampleAppointmentsFile: opts.sampleAppointmentsFile ?? REPOSITORY_SAMPLE_FILE,
       getSettings: () => settings,
       setSettings: (next) => {
         settings = next;

@@ -19,6 +19,7 @@ import { clinicDayRange } from './clinic-day';
 import { defaultExportFile } from './export-batch';
 import type { EngineServices } from './services';
 import { batchProgress, toAppointmentView, toCallbackRequestView, toCallSummary, toTimelineEvent } from './views';
+import { loadSampleAppointments } from '../practice/load-sample';
 
 // The core's implementation of every operation in the API contract. Arguments arrive already checked
 // by the contract's zod schemas (invokeOperation); what is thrown as ApiFailure reaches staff as its message.
@@ -92,6 +93,7 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
     timezone: settings().scheduling.timezone,
     fromNumber: services.fromNumber(),
     secretStorage: ctx.secrets.description,
+    secretProblem: services.practice ? null : (ctx.secrets.readProblem?.('TWILIO_AUTH_TOKEN') ?? null),
   });
 
   const progressOf = (batchId: string): BatchProgress => {
@@ -207,6 +209,9 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
       const summary = services.storeImported(result, fileName);
       return { fileName, inserted: summary.inserted, updated: summary.updated, unchanged: summary.unchanged, errors: result.errors };
     },
+
+    'practice/load-sample': () =>
+      loadSampleAppointments({ practice: services.practice, file: ctx.sampleAppointmentsFile, importFile: (file) => services.importFile(file) }),
 
     'appointments/timeline': ({ appointmentId }) => {
       const appointment = appointmentView(appointmentId);
