@@ -37,7 +37,7 @@ export interface DesktopEngine {
   stop(): Promise<void>;
   handlers(): ApiHandlers;
   readonly events: ApiEventSource;
-  exportBatch(batchId: string, filePath: string): Promise<{ savedTo: string | null }>;
+  readonly batches: { exportLog(batchId: string, filePath: string): Promise<{ savedTo: string | null }> };
 }
 
 export type OpenEngine = (opts: Pick<EngineOptions, 'dataDir' | 'secrets' | 'nativeBinding' | 'practice' | 'sampleAppointmentsFile'>) => Promise<DesktopEngine>;
@@ -148,7 +148,7 @@ async function start(opts: DesktopAppOptions, ctx: { dataDir: string; env: NodeJ
       'batches/export': createExportHandler({
         assertBatchExists: (batchId) => core['batches/progress']({ batchId }),
         showSaveDialog: (options) => (window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options)),
-        exportBatch: (batchId, filePath) => engine.exportBatch(batchId, filePath),
+        exportBatch: (batchId, filePath) => engine.batches.exportLog(batchId, filePath),
         defaultFolder: () => resolveExportFolder((name) => app.getPath(name)),
       }),
     };

@@ -34,7 +34,7 @@ function fakeEngine() {
     stop: vi.fn(async () => {}),
     handlers: vi.fn(() => handlers),
     events: new EventEmitter(),
-    exportBatch: vi.fn(async () => ({ savedTo: null })),
+    batches: { exportLog: vi.fn(async () => ({ savedTo: null })) },
   };
   return { engine, spies };
 }

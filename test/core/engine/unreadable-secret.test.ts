@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { invokeOperation } from '../../../src-main/core/api/invoke-operation';
 import { FileSecretStore, type SecretCipher } from '../../../src-main/core/settings/secrets';
-import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../../../src-main/core/simulator/twilio-simulator';
+import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../../../src-main/core/practice/simulator/twilio-simulator';
 import { EngineHarness, SAMPLE_CSV, settingsYaml } from './engine-fixtures';
 
 // The desktop app's keyring went away (or a Windows profile move broke DPAPI): the saved token can't be read.
@@ -35,7 +35,7 @@ describe('an unreadable saved Twilio token', () => {
 
     const engine = await harness.open(dir, { secrets: new FileSecretStore(dir, keyGone) });
     await engine.start();
-    expect(engine.callingUnavailableReason()).toBe(UNREADABLE);
+    expect(engine.account.callingUnavailableReason()).toBe(UNREADABLE);
     const state = await invokeOperation(engine.handlers(), 'app/get-state', {});
     expect(state).toMatchObject({ ok: true, value: { secretProblem: UNREADABLE } });
 
