@@ -17,6 +17,7 @@ import { EngineEvents } from './engine-events';
 import { abortableSleep } from './lifecycle';
 import { configureLogging, ConsoleSink, createLogger, RotatingFileSink, type LogLevel, type LogSink } from './logging/logger';
 import { practiceHandlers } from './practice/practice-handlers';
+import { findRepositorySample } from './practice/load-sample';
 import { PracticeMode } from './practice/practice-mode';
 import type { SimulatorOptions } from './practice/simulator/twilio-simulator';
 import { loadSettings, resolveSettingsFile, SettingsError } from './settings/load-settings';
@@ -63,8 +64,6 @@ export type EngineStartOptions = BatchStartOptions;
 export type { EngineContext, EngineTiming } from './engine-context';
 
 const log = createLogger('engine');
-/** Where the CLI and the browser preview (run from the repository) find the sample appointments. */
-const REPOSITORY_SAMPLE_FILE = path.resolve(import.meta.dirname, '..', '..', 'resources', 'sample-appointments.csv');
 
 function configureEngineLogging(dataDir: string, settings: Settings, toConsole: boolean): void {
   const sinks: LogSink[] = [];
@@ -181,7 +180,8 @@ export class Engine {
       simulatorOverrides: opts.simulator ?? {},
       tunnelProvider: opts.tunnelProvider,
       timing: opts.timing ?? {},
-      sampleAppointmentsFile: opts.sampleAppointmentsFile ?? REPOSITORY_SAMPLE_FILE,
+      // The CLI and the browser preview run from the repository; the desktop app names its extra resource.
+      sampleAppointmentsFile: opts.sampleAppointmentsFile ?? findRepositorySample(import.meta.dirname),
       getSettings: () => settings,
       setSettings: (next) => {
         settings = next;

@@ -18,6 +18,23 @@ export interface LoadSampleDeps {
   importFile: (file: string) => Promise<ImportResult & { summary: { inserted: number; updated: number; unchanged: number } }>;
 }
 
+/**
+ * The repository's resources/sample-appointments.csv, found upwards from the running module: the same code runs
+ * from src-main/core (tsx), out/cli/chunks (the built CLI) or out/main (Electron), at different depths.
+ * A packaged app passes its own path (process.resourcesPath) instead.
+ */
+export function findRepositorySample(startDir: string, maxLevels = 4): string | null {
+  let dir = startDir;
+  for (let level = 0; level <= maxLevels; level += 1) {
+    const candidate = path.join(dir, 'resources', 'sample-appointments.csv');
+    if (fs.existsSync(candidate)) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return null;
+}
+
 export async function loadSampleAppointments(deps: LoadSampleDeps): Promise<ImportSummary> {
   // The sample's numbers belong to nobody we know: they are for the simulator, never for a real Twilio account.
   if (!deps.practice) throw new ApiFailure('conflict', SAMPLE_ONLY_IN_PRACTICE);

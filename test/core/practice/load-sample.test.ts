@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { invokeOperation } from '../../../src-main/core/api/invoke-operation';
-import { SAMPLE_ONLY_IN_PRACTICE } from '../../../src-main/core/practice/load-sample';
+import { findRepositorySample, SAMPLE_ONLY_IN_PRACTICE } from '../../../src-main/core/practice/load-sample';
 import { EngineHarness, SAMPLE_CSV } from '../engine/engine-fixtures';
 
 const harness = new EngineHarness();
@@ -38,5 +38,17 @@ describe('practice/load-sample', () => {
   it('says so when the installation has no sample', async () => {
     const engine = await harness.practice({}, harness.tempDir(), { sampleAppointmentsFile: '/nowhere/sample-appointments.csv' });
     expect(await invokeOperation(engine.handlers(), 'practice/load-sample', {})).toMatchObject({ ok: false, error: { kind: 'unavailable' } });
+  });
+});
+
+describe('findRepositorySample', () => {
+  it('finds resources/ from any depth the engine code runs at (src-main/core, out/cli/chunks, out/main)', () => {
+    const repo = path.resolve(import.meta.dirname, '../../..');
+    const expected = path.join(repo, 'resources', 'sample-appointments.csv');
+    for (const dir of ['src-main/core', 'out/cli/chunks', 'out/main']) expect(findRepositorySample(path.join(repo, dir))).toBe(expected);
+  });
+
+  it('is null where no sample is within reach', () => {
+    expect(findRepositorySample(path.parse(process.cwd()).root)).toBeNull();
   });
 });
