@@ -104,6 +104,11 @@ export interface AppState {
   timezone: string;
   fromNumber: string | null;
   secretStorage: string;
+  /**
+   * A saved secret this computer can no longer read (keyring gone, Windows profile moved), in words for staff,
+   * e.g. "the saved Twilio token can't be read on this computer any more — enter it again"; null when all is well.
+   */
+  secretProblem: string | null;
 }
 
 export interface EditableSettings {
@@ -192,6 +197,8 @@ export const apiContract = {
   'setup/leave-practice': op(none).returns<AppState>(),
   'setup/test-call': op(z.object({ to: z.string().min(3).max(32) })).returns<{ batchId: string; attemptId: number }>(),
   'setup/complete': op(none).returns<AppState>(),
+  /** Practice mode only: imports the sample appointments the app ships (the practice wizard offers it). */
+  'practice/load-sample': op(none).returns<ImportSummary>(),
 
   'appointments/list': op(z.object({ day: day.optional(), status: z.enum(STATUS_FILTERS).optional(), search: z.string().max(100).optional() })).returns<AppointmentView[]>(),
   'appointments/import': op(z.object({ fileName: z.string().min(1).max(255), contentBase64: z.string().max(70_000_000) })).returns<ImportSummary>(),
