@@ -59,8 +59,11 @@ export interface EngineOptions {
   sampleAppointmentsFile?: string;
   /** Test seam: poller and reconciler timing in real milliseconds (defaults: first poll 10 s, sweep every 60 s). */
   timing?: EngineTiming;
-  /** The do-not-call list (store/do-not-call.ts `isOnDoNotCallList`); default: nobody is on it. */
-  isDoNotCall?: (e164: string) => boolean;
+  /**
+   * The do-not-call list the eligibility rules consult: `isOnDoNotCallList` of store/do-not-call.ts (issue 8 leaves
+   * the seam; the list's own work wires its function here as the default). Default: nobody is on it.
+   */
+  isDoNotCall?: (db: Db, e164: string) => boolean;
 }
 
 export type EngineStartOptions = BatchStartOptions;
