@@ -16,6 +16,7 @@ import { getMeta } from './store/app-meta';
 import { getBatch } from './store/batches';
 import { getCallAttempt } from './store/call-attempts';
 import { closeDatabase, databaseFile, openDatabase, type Db } from './store/database';
+import { secureDataDir } from './store/private-files';
 import type { TunnelProvider } from './tunnel/tunnel-manager';
 
 // The one object every host (CLI, browser preview, Electron) drives: it opens the data dir, then starts the
@@ -106,7 +107,7 @@ export class Engine {
   /** Resolves settings and secrets, configures logging and opens (migrating) the database. Throws SettingsError on a bad settings file. */
   static async open(opts: EngineOptions): Promise<Engine> {
     const dataDir = path.resolve(opts.dataDir);
-    fs.mkdirSync(dataDir, { recursive: true });
+    secureDataDir(dataDir); // 0700 folder, 0600 files: also fixes installs made before that rule
     const env = opts.env ?? process.env;
     const settingsFile = resolveSettingsFile({ config: opts.configFile, dataDir, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     // A --config that names no file is a typo, not a request for defaults: real calls must not go out unconfigured.
