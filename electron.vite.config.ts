@@ -12,7 +12,10 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(root, 'src-main/electron/main.ts') } },
+      // The import worker is its own entry: the core starts it as out/main/import-worker.js, next to index.js.
+      rollupOptions: {
+        input: { index: resolve(root, 'src-main/electron/main.ts'), 'import-worker': resolve(root, 'src-main/core/appointments/import-worker.ts') },
+      },
     },
   },
   preload: {

@@ -1,7 +1,7 @@
 import type { ApiHandlers, AppState, AppointmentView, BatchProgress, CallbackRequestView, EditableSettings } from '../api/contract';
 import { ApiFailure } from '../api/invoke-operation';
 import { normalisePhoneNumber } from '../appointments/phone-number';
-import { ImportFileError, readAppointmentsBuffer } from '../appointments/read-appointments';
+import { ImportFileError } from '../appointments/read-appointments';
 import { renderReminderMessage, validateMessageTemplate } from '../appointments/reminder-message';
 import { listCallbackRequests } from '../store/callback-requests';
 import type { Engine, EngineContext } from '../engine';
@@ -199,12 +199,12 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
     'appointments/import': async ({ fileName, contentBase64 }) => {
       let result;
       try {
-        result = await readAppointmentsBuffer(Buffer.from(contentBase64, 'base64'), fileName, services.importOptions());
+        result = await services.importFrom({ kind: 'buffer', data: Buffer.from(contentBase64, 'base64'), fileName }, fileName);
       } catch (error) {
         if (error instanceof ImportFileError) throw new ApiFailure('validation', error.message);
         throw error;
       }
-      const summary = services.storeImported(result, fileName);
+      const { summary } = result;
       return { fileName, inserted: summary.inserted, updated: summary.updated, unchanged: summary.unchanged, errors: result.errors };
     },
 

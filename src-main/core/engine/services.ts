@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { ConnectionStatus, SelfTestView } from '../api/contract';
 import { ApiFailure } from '../api/invoke-operation';
-import { importOptionsFrom, readAppointmentsFile, type ImportOptions, type ImportResult } from '../appointments/read-appointments';
+import { importInWorker, type ImportOutcome, type ImportSource } from '../appointments/import-in-worker';
+import { importOptionsFrom, type ImportOptions } from '../appointments/read-appointments';
 import { renderReminderMessage } from '../appointments/reminder-message';
 import { gatherActionUrlFor } from '../callbacks/endpoint-urls';
 import { CallbackServer, LAST_REJECTION_REASON_KEY, REJECTED_SIGNATURES_KEY } from '../callbacks/callback-server';
@@ -19,7 +20,7 @@ import { Reconciler, type SweepReport } from '../polling/reconciler';
 import type { Settings } from '../settings/schema';
 import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../simulator/twilio-simulator';
 import { getCounter, getMeta, rememberPublicUrl, listPublicUrls, setMeta, type PublicUrlKind } from '../store/app-meta';
-import { getAppointment, getAppointments, upsertAppointments, setAppointmentConfirmation, type UpsertSummary } from '../store/appointments';
+import { getAppointment, getAppointments, upsertAppointments, setAppointmentConfirmation } from '../store/appointments';
 import { createBatch, getBatch, listBatches, unfinishedBatches } from '../store/batches';
 import { getCallAttempt, listBatchAttempts, setAttemptConfirmation } from '../store/call-attempts';
 import { lastValidStatusCallbackAt } from '../store/callback-requests';
@@ -534,19 +535,20 @@ export class EngineServices {
 
   // ---- appointments and batches -----------------------------------------------------------------------------
 
-  async importFile(file: string): Promise<ImportResult & { summary: UpsertSummary }> {
-    const result = await readAppointmentsFile(file, this.importOptions());
-    return { ...result, summary: this.storeImported(result, path.basename(file)) };
+  importFile(file: string): Promise<ImportOutcome> {
+    return this.importFrom({ kind: 'file', file }, path.basename(file));
   }
 
   importOptions(): ImportOptions {
     return importOptionsFrom(this.settings);
   }
 
-  storeImported(result: ImportResult, sourceFile: string): UpsertSummary {
-    const summary = upsertAppointments(this.ctx.db, result.rows, sourceFile, this.now());
-    if (summary.inserted + summary.updated > 0) this.ctx.events.emit('appointments-changed', { reason: 'import' });
-    return summary;
+  /** Parsed in a worker thread (the listener keeps answering), stored here a chunk at a time. */
+  async importFrom(source: ImportSource, sourceFile: string): Promise<ImportOutcome> {
+    const now = this.now();
+    const outcome = await importInWorker({ source, options: this.importOptions() }, (rows) => upsertAppointments(this.ctx.db, rows, sourceFile, now));
+    if (outcome.summary.inserted + outcome.summary.updated > 0) this.ctx.events.emit('appointments-changed', { reason: 'import' });
+    return outcome;
   }
 
   /**
