@@ -13,8 +13,8 @@ export { type ByteSource } from './csv-decoding';
 
 /** A header line longer than this is not a header (a binary file, or one giant line): refuse before buffering more. */
 const MAX_HEADER_CHARS = 64 * 1024;
-/** One row's raw text; a clinic row is a few hundred characters, and csv-parse would otherwise buffer without end. */
-const MAX_RECORD_CHARS = 64 * 1024;
+/** One row's raw text: a clinic row is a few hundred characters; a row past this (csv-parse would buffer it without end) refuses the file. A merely oversized value (a 100,000-character name) is refused for its row, with its line. */
+const MAX_RECORD_CHARS = 1024 * 1024;
 
 export interface CsvReadLimits {
   /** Data rows (the header not counted) beyond which the file is refused. */
