@@ -10,7 +10,7 @@ export interface ImportJob {
 }
 
 /** Rows per message: small enough that storing one chunk keeps the main thread busy for only a few ms. */
-export const ROWS_PER_MESSAGE = 500;
+export const ROWS_PER_MESSAGE = 100;
 
 export type WorkerMessage =
   | { type: 'rows'; rows: ImportedRow[] }

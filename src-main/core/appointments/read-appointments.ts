@@ -107,7 +107,7 @@ export async function readAppointmentsFile(file: string, opts: ImportOptions): P
         throw unreadable(file, error);
       }
     };
-    return validateSheet(await readCsvRows(source, fileName, { maxRows: limits.maxRows }), fileName, opts);
+    return validateSheet(await readCsvRows(source, fileName, { maxRows: limits.maxRows, keepColumn: columnsUsedBy(opts) }), fileName, opts);
   }
   let data: Buffer;
   try {
@@ -132,12 +132,18 @@ export async function readAppointmentsBuffer(data: Buffer, fileName: string, opt
   if (data.length > limits.maxFileBytes) throw new ImportFileError(fileTooLargeMessage(fileName, data.length, limits));
   checkExtension(fileName);
   let sheet: SheetData;
-  if (path.extname(fileName).toLowerCase() === '.csv') sheet = await readCsvRows(data, fileName, { maxRows: limits.maxRows });
+  if (path.extname(fileName).toLowerCase() === '.csv') sheet = await readCsvRows(data, fileName, { maxRows: limits.maxRows, keepColumn: columnsUsedBy(opts) });
   else {
     checkXlsxSizes(data, fileName, { maxSharedStringsBytes: limits.maxXlsxSharedStringsBytes, maxUncompressedBytes: limits.maxXlsxUncompressedBytes });
     sheet = await readXlsxRows(data, fileName, { maxRows: limits.maxRows });
   }
   return validateSheet(sheet, fileName, opts);
+}
+
+/** The columns validation reads; a CSV reader may drop the others' values as it goes. */
+function columnsUsedBy(opts: ImportOptions): (header: string) => boolean {
+  const used = new Set([...ALWAYS_REQUIRED, ...opts.requiredColumns.map(normaliseColumnName), 'email', 'location', 'id']);
+  return (header) => used.has(normaliseColumnName(header));
 }
 
 function validateSheet(sheet: SheetData, fileName: string, opts: ImportOptions): ImportResult {

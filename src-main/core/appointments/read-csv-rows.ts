@@ -19,6 +19,11 @@ const MAX_RECORD_CHARS = 1024 * 1024;
 export interface CsvReadLimits {
   /** Data rows (the header not counted) beyond which the file is refused. */
   maxRows: number;
+  /**
+   * Whether a column's values are needed (by its header text). Values of other columns (notes, billing codes...)
+   * are dropped as rows are read, so a file padded with wide columns costs no memory.
+   */
+  keepColumn?: (header: string) => boolean;
 }
 
 /** The source as 1 MB slices of an in-memory buffer (an upload from the UI). */
@@ -100,6 +105,7 @@ async function readDecoded(bytes: ByteSource, encoding: CsvEncoding, fileName: s
   feeding.catch(() => undefined); // the same error reaches the loop below through the parser
 
   let header: string[] | null = null;
+  let dropped: number[] = [];
   const rows: SheetRow[] = [];
   try {
     for await (const { record, raw, info } of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
@@ -107,6 +113,8 @@ async function readDecoded(bytes: ByteSource, encoding: CsvEncoding, fileName: s
       if (record.every((value) => isBlankCell(value))) continue; // blank, whitespace-only or ",,,," lines
       if (!header) {
         header = record;
+        const keep = limits.keepColumn;
+        dropped = keep ? header.flatMap((name, index) => (keep(name) ? [] : [index])) : [];
         continue;
       }
       if (rows.length >= limits.maxRows) {
@@ -115,8 +123,10 @@ async function readDecoded(bytes: ByteSource, encoding: CsvEncoding, fileName: s
             'Split the file, or raise import.max_rows in the settings.',
         );
       }
+      const cells = record.slice(0, header.length);
+      for (const index of dropped) if (index < cells.length) cells[index] = '';
       // Even a blank extra value counts: "Main, Street" unquoted shifts every later value one column right.
-      rows.push({ line, cells: record.slice(0, header.length), extraValues: Math.max(0, record.length - header.length) });
+      rows.push({ line, cells, extraValues: Math.max(0, record.length - header.length) });
     }
   } catch (error) {
     parser.destroy();

@@ -2,13 +2,15 @@
 // row numbers as the spreadsheet shows them. Cells keep their type so a real date cell is read as the
 // wall-clock time it shows, and a phone number typed as a number is not turned into 2.1e9.
 
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { quoteFileText } from './safe-text';
 import { ImportFileError, isBlankCell, type SheetCell, type SheetData, type SheetRow } from './sheet-rows';
 import type { WallClock } from './clinic-time';
 
 export async function readXlsxRows(data: Buffer, fileName: string, limits: { maxRows: number } = { maxRows: Infinity }): Promise<SheetData> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on first use: a CSV import (in its worker) need not carry exceljs's tens of MB.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     // exceljs's typings predate Node's generic Buffer; the runtime accepts any Buffer.
     await workbook.xlsx.load(data as unknown as Parameters<typeof workbook.xlsx.load>[0]);
