@@ -27,7 +27,8 @@ import { lastValidStatusCallbackAt } from '../store/callback-requests';
 import { nowIso } from '../store/database';
 import type { RecordResult } from '../store/status-events';
 import type { TunnelManager, TunnelProvider } from '../tunnel/tunnel-manager';
-import { buildGatherReplyTwiml, buildReminderTwiml } from '../twilio/reminder-twiml';
+import { buildGatherReplyTwiml } from '../twilio/reminder-twiml';
+import { reminderVoice } from '../twilio/reminder-voice';
 import { createTwilioClient, type CallsApi, type TwilioClient } from '../twilio/twilio-client';
 import { chooseCallbackRoute, describeConnection, type CallbackRoute, type TunnelSnapshot } from './connection-status';
 import { trailingThrottle } from './engine-events';
@@ -510,7 +511,10 @@ export class EngineServices {
     const attempt = getCallAttempt(this.ctx.db, attemptId);
     const appointment = attempt ? getAppointment(this.ctx.db, attempt.appointmentId) : null;
     if (!appointment) return null;
-    return buildReminderTwiml({ message: this.renderMessage(appointment), gatherActionUrl });
+    const { message, scheduling } = this.settings;
+    const voice = reminderVoice({ template: message.message_template, timezone: scheduling.timezone, appointment, gatherActionUrl });
+    if (voice.problem) log.warn(voice.problem, { attemptId }); // the problem names no patient value
+    return voice.twiml;
   }
 
   private gatherTwiml(attemptId: number, digits: string): string {

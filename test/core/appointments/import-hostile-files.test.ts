@@ -72,7 +72,7 @@ describe('names and fields that cannot be spoken', () => {
       [3, 'email'],
       [4, 'id'],
     ]);
-    for (const error of result.errors) expect(error.value).not.toMatch(/\u001b/);
+    for (const error of result.errors) expect(error.value).not.toContain('\u001b');
   });
 });
 
@@ -81,7 +81,7 @@ describe('file text echoed in messages', () => {
     const header = `\u001b]0;pwned\u0007\u001b[2J${'h'.repeat(5_000)},other`;
     const error = await readAppointmentsBuffer(Buffer.from(`${header}\n1,2\n`), 'evil.csv', options).catch((e: Error) => e);
     expect((error as Error).message).toMatch(/^evil\.csv is missing the required columns "name", "phone_number", "appointment_date"\. Columns found: /);
-    expect((error as Error).message).not.toMatch(/[\u0000-\u001f]/);
+    expect([...(error as Error).message].filter((char) => char.charCodeAt(0) < 0x20)).toEqual([]);
     expect((error as Error).message.length).toBeLessThan(400);
   });
 
