@@ -4,6 +4,8 @@
 // exits after each import, which hands its memory back. The main thread only stores validated rows, a chunk
 // per turn of its event loop.
 
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { UpsertSummary } from '../store/appointments';
 import type { ImportedRow, RowError } from './read-appointments';
@@ -25,14 +27,17 @@ export interface ImportOutcome {
 }
 
 /**
- * From sources (tsx, vitest) this module is .ts and the worker needs tsx registered first; the built app
- * bundles import-worker.js next to its entry, which is where import.meta.url then points.
+ * From sources (tsx, vitest) this module is .ts and the worker needs tsx registered first. The builds (the
+ * Electron main bundle in out/main, the CLI in out/cli) emit import-worker.js next to their entry, and this
+ * code sits either in that entry or in a chunk one folder down (chunks/).
  */
 function workerUrl(): URL {
   const here = import.meta.url;
-  // A name held in a variable, so the bundler leaves this `new URL` alone instead of treating it as an asset.
-  const entry = here.endsWith('.ts') ? 'import-worker-dev.mjs' : 'import-worker.js';
-  return new URL(`./${entry}`, here);
+  if (here.endsWith('.ts')) return new URL('./import-worker-dev.mjs', here);
+  // A name held in a variable, so the bundler leaves these `new URL`s alone instead of treating them as assets.
+  const entry = 'import-worker.js';
+  const candidates = [new URL(`./${entry}`, here), new URL(`../${entry}`, here)];
+  return candidates.find((url) => existsSync(fileURLToPath(url))) ?? candidates[0]!;
 }
 
 /** An upload's bytes, in an ArrayBuffer of their own so it can be moved (not copied) to the worker. */

@@ -5,7 +5,7 @@
 import type ExcelJS from 'exceljs';
 import { quoteFileText } from './safe-text';
 import { ImportFileError, isBlankCell, type SheetCell, type SheetData, type SheetRow } from './sheet-rows';
-import type { WallClock } from './clinic-time';
+import type { WallClock } from '../vocabulary/clinic-time';
 
 export async function readXlsxRows(data: Buffer, fileName: string, limits: { maxRows: number } = { maxRows: Infinity }): Promise<SheetData> {
   // Loaded on first use: a CSV import (in its worker) need not carry exceljs's tens of MB.

@@ -52,7 +52,7 @@ interface Probed<T> {
 
 /** Runs `work` while asking /health every 25 ms and sampling RSS (the worker thread's memory is part of it). */
 async function whileProbing<T>(engine: Engine, work: () => Promise<T>): Promise<Probed<T>> {
-  const base = engine.localUrl()!;
+  const base = engine.listener.localUrl()!;
   const latencies: number[] = [];
   let running = true;
   let peakRss = process.memoryUsage.rss();
@@ -100,7 +100,7 @@ describe('imports in a worker thread', () => {
     expect(fs.statSync(file).size).toBeGreaterThan(49 * MB);
     const before = process.memoryUsage.rss();
 
-    const { result, latencies, peakRss } = await whileProbing(engine, () => engine.importFile(file));
+    const { result, latencies, peakRss } = await whileProbing(engine, () => engine.appointments.importFile(file));
 
     expect(result.usableRows).toBe(50_000);
     expect(result.summary.inserted).toBe(50_000);
@@ -116,7 +116,7 @@ describe('imports in a worker thread', () => {
     const engine = await harness.practice({}, dataDir);
     const file = writeBigCsv(dataDir, 'many.csv', 400_000, 50 * MB);
 
-    const { result, latencies } = await whileProbing(engine, () => engine.importFile(file).catch((error: Error) => error));
+    const { result, latencies } = await whileProbing(engine, () => engine.appointments.importFile(file).catch((error: Error) => error));
 
     expect(result).toBeInstanceOf(ImportFileError);
     expect((result as Error).message).toBe(
@@ -125,6 +125,6 @@ describe('imports in a worker thread', () => {
     expectResponsive(latencies, '400,000-row file refused');
     // And with the default size cap (20 MB) the same file is refused before a byte is parsed.
     const defaults = await harness.practice({}, harness.tempDir());
-    await expect(defaults.importFile(file)).rejects.toThrow(/^many\.csv is 5\d MB, more than the 20 MB one import takes \(import\.max_file_mb\)/);
+    await expect(defaults.appointments.importFile(file)).rejects.toThrow(/^many\.csv is 5\d MB, more than the 20 MB one import takes \(import\.max_file_mb\)/);
   }, 120_000);
 });

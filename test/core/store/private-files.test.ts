@@ -36,8 +36,8 @@ describe('private data folder', () => {
     saveSettings(path.join(dataDir, 'settings.yaml'), { server: { port: 0 } });
     const release = lockDataDir(path.join(dataDir, 'lock-check'));
     const batchId = await sampleBatch(engine);
-    await engine.runBatch(batchId, { waitSeconds: 20 });
-    await engine.exportBatch(batchId, path.join(dataDir, 'exports', 'log.csv'));
+    await engine.batches.run(batchId, { waitSeconds: 20 });
+    await engine.batches.exportLog(batchId, path.join(dataDir, 'exports', 'log.csv'));
     await until(() => fs.existsSync(path.join(dataDir, 'simulator-state.json')));
 
     expect(modeOf(dataDir)).toBe(0o700);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { upsertAppointments } from '../../../src-main/core/store/appointments';
 import { listCallbackRequests } from '../../../src-main/core/store/callback-requests';
-import { parseTwiml } from '../../../src-main/core/simulator/twiml-script';
+import { parseTwiml } from '../../../src-main/core/practice/simulator/twiml-script';
 import { FALLBACK_REMINDER, reminderVoice } from '../../../src-main/core/twilio/reminder-voice';
 import { EngineHarness, until } from '../engine/engine-fixtures';
 
@@ -52,8 +52,8 @@ describe('/twiml for a stored appointment whose name breaks the call', () => {
       'legacy.csv',
       new Date().toISOString(),
     );
-    const batch = engine.createBatch(summary.ids);
-    await engine.runBatch(batch.id, { waitSeconds: 20 });
+    const batch = engine.batches.create(summary.ids);
+    await engine.batches.run(batch.id, { waitSeconds: 20 });
     await until(() => listCallbackRequests(engine.db, { limit: 100 }).filter((r) => r.path === '/twiml').length === 2);
 
     const twimlRequests = listCallbackRequests(engine.db, { limit: 100 }).filter((r) => r.path === '/twiml');
