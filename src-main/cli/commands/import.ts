@@ -9,6 +9,8 @@ export function printImport(file: string, result: ImportOutcome, out: NodeJS.Wri
     `${path.basename(file)}: ${result.usableRows} of ${result.totalRows} row(s) usable — ${summary.inserted} new, ${summary.updated} updated, ${summary.unchanged} unchanged\n`,
   );
   for (const error of result.errors) out.write(`  line ${error.line}: ${error.reason}\n`);
+  const unlisted = result.errorCount - result.errors.length;
+  if (unlisted > 0) out.write(`  … and ${unlisted} more problem(s) not listed\n`);
 }
 
 /** `import FILE`: adds the file's appointments (re-importing changes nothing); bad rows are listed with their line. */

@@ -22,7 +22,10 @@ export interface ImportOutcome {
   /** Rows that passed validation (and were stored). */
   usableRows: number;
   totalRows: number;
+  /** The first problems (MAX_LISTED_ERRORS at most), in file order. */
   errors: RowError[];
+  /** Every problem, listed or not. */
+  errorCount: number;
   summary: UpsertSummary;
 }
 
@@ -79,7 +82,8 @@ export function importInWorker(job: ImportJob, store: (rows: ImportedRow[]) => U
             if (!settled) worker.postMessage('next');
           });
         } else if (message.type === 'done') {
-          finish({ format: message.format, usableRows: message.usableRows, totalRows: message.totalRows, errors: message.errors, summary });
+          const { format, usableRows, totalRows, errors, errorCount } = message;
+          finish({ format, usableRows, totalRows, errors, errorCount, summary });
         } else {
           finish(message.fileProblem ? new ImportFileError(message.message) : new Error(`the import failed: ${message.message}`));
         }

@@ -9,10 +9,16 @@ export interface ImportJob {
   options: ImportOptions;
 }
 
+/**
+ * Problems listed back at most: nobody reads more, and a file of 100,000 bad rows would otherwise send 300,000
+ * objects to the main thread in one message (a long pause for the listener while it is unpacked).
+ */
+export const MAX_LISTED_ERRORS = 1_000;
+
 /** Rows per message: small enough that storing one chunk keeps the main thread busy for only a few ms. */
 export const ROWS_PER_MESSAGE = 100;
 
 export type WorkerMessage =
   | { type: 'rows'; rows: ImportedRow[] }
-  | { type: 'done'; format: 'csv' | 'xlsx'; usableRows: number; totalRows: number; errors: RowError[] }
+  | { type: 'done'; format: 'csv' | 'xlsx'; usableRows: number; totalRows: number; errors: RowError[]; errorCount: number }
   | { type: 'failed'; fileProblem: boolean; message: string };

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { readAppointmentsBuffer, readAppointmentsFile } from './read-appointments';
 import { ImportFileError } from './sheet-rows';
-import { ROWS_PER_MESSAGE, type ImportJob, type WorkerMessage } from './import-worker-protocol';
+import { MAX_LISTED_ERRORS, ROWS_PER_MESSAGE, type ImportJob, type WorkerMessage } from './import-worker-protocol';
 
 async function run(job: ImportJob): Promise<void> {
   const port = parentPort!;
@@ -21,7 +21,14 @@ async function run(job: ImportJob): Promise<void> {
       post({ type: 'rows', rows: result.rows.slice(start, start + ROWS_PER_MESSAGE) });
       await once(port, 'message'); // "stored, send the next"
     }
-    post({ type: 'done', format: result.format, usableRows: result.rows.length, totalRows: result.totalRows, errors: result.errors });
+    post({
+      type: 'done',
+      format: result.format,
+      usableRows: result.rows.length,
+      totalRows: result.totalRows,
+      errors: result.errors.slice(0, MAX_LISTED_ERRORS),
+      errorCount: result.errors.length,
+    });
   } catch (error) {
     const fileProblem = error instanceof ImportFileError;
     post({ type: 'failed', fileProblem, message: fileProblem ? error.message : `${(error as Error).name}: ${(error as Error).message}` });

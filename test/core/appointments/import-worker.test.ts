@@ -127,4 +127,23 @@ describe('imports in a worker thread', () => {
     const defaults = await harness.practice({}, harness.tempDir());
     await expect(defaults.appointments.importFile(file)).rejects.toThrow(/^many\.csv is 5\d MB, more than the 20 MB one import takes \(import\.max_file_mb\)/);
   }, 120_000);
+
+  it('lists the first 1,000 problems of a file of bad rows and counts the rest', async () => {
+    const engine = await harness.practice();
+    const file = path.join(engine.dataDir, 'bad.csv');
+    fs.writeFileSync(file, `name,phone_number,appointment_date\n${'Ann,not a phone,2026-11-25 09:00\n'.repeat(1_500)}`);
+    const result = await engine.appointments.importFile(file);
+    expect(result.usableRows).toBe(0);
+    expect(result.errors).toHaveLength(1_000);
+    expect(result.errorCount).toBe(1_500);
+    expect(result.errors[0]!.line).toBe(2);
+  });
+
+  it('imports an upload (bytes moved to the worker), UTF-16 included, and reports an unreadable one as a validation failure', async () => {
+    const engine = await harness.practice();
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name,phone_number,appointment_date\r\nJosé,212-555-0100,2026-11-25 09:00\r\n', 'utf16le')]);
+    const summary = await engine.appointments.importUpload('unicode.csv', utf16);
+    expect(summary).toMatchObject({ inserted: 1, errors: [] });
+    await expect(engine.appointments.importUpload('x.xls', Buffer.from('x'))).rejects.toMatchObject({ kind: 'validation' });
+  });
 });
