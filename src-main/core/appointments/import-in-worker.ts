@@ -59,7 +59,7 @@ export function importInWorker(job: ImportJob, store: (rows: ImportedRow[]) => U
     const worker = new Worker(workerUrl(), {
       workerData: { ...job, source } satisfies ImportJob,
       transferList: source.kind === 'buffer' ? [source.data.buffer as ArrayBuffer] : [],
-      resourceLimits: { maxOldGenerationSizeMb: IMPORT_WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 },
+      resourceLimits: { maxOldGenerationSizeMb: IMPORT_WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
     });
     let settled = false;
     const finish = (outcome: ImportOutcome | Error): void => {

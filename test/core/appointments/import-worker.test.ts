@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../src-main/core/engine';
 import { ImportFileError } from '../../../src-main/core/appointments/read-appointments';
@@ -73,22 +75,38 @@ async function whileProbing<T>(engine: Engine, work: () => Promise<T>): Promise<
   }
 }
 
+/** A full collection of this (main) thread's heap: V8's gc() made reachable for this one call. */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 }
 
+/** /health answer times with nothing else going on, for the same number of probes: what the machine gives now. */
+async function baselineLatencies(engine: Engine): Promise<number[]> {
+  const until = performance.now() + 1_500;
+  return (await whileProbing(engine, () => new Promise((resolve) => setTimeout(resolve, Math.max(0, until - performance.now()))))).latencies;
+}
+
 /**
- * The listener answered throughout. On an idle machine every answer takes a few ms; this machine is shared
- * (load average well above its 2 cores while these tests were written), so single answers are sometimes held
- * back by the OS scheduler whatever the app does: the bar is on the 95th percentile, with a ceiling for the
- * slowest far below the 15 s outage the in-thread import caused.
+ * The listener answered throughout. On a quiet machine every answer takes a few ms and the bar is 100 ms at
+ * the 95th percentile. This machine is shared (load average 15-27 on 2 cores while these tests were written):
+ * the OS then holds single answers back whatever the app does, so the bar rises to twice what /health takes
+ * with no import at all, measured just before. The slowest answer must stay under 1 s: the import on the main
+ * thread stopped the listener for as long as the parse took (15 s for 50 MB in the attack run).
  */
-function expectResponsive(latencies: number[], label: string): void {
-  const summary = `${label}: ${latencies.length} /health answers, median ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, slowest ${Math.max(...latencies).toFixed(1)} ms`;
+function expectResponsive(latencies: number[], baseline: number[], label: string): void {
+  const bar = Math.max(100, 2 * percentile(baseline, 95));
+  const summary =
+    `${label}: ${latencies.length} /health answers, median ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms, ` +
+    `slowest ${Math.max(...latencies).toFixed(1)} ms (no import: p95 ${percentile(baseline, 95).toFixed(1)} ms; bar ${bar.toFixed(0)} ms)`;
   console.log(summary);
   expect(latencies.length, summary).toBeGreaterThan(10);
-  expect(percentile(latencies, 95), summary).toBeLessThan(100);
+  expect(percentile(latencies, 95), summary).toBeLessThan(bar);
   expect(Math.max(...latencies), summary).toBeLessThan(1_000);
 }
 
@@ -98,13 +116,15 @@ describe('imports in a worker thread', () => {
     const engine = await harness.practice({}, dataDir);
     const file = writeBigCsv(dataDir, 'big.csv', 50_000, 50 * MB);
     expect(fs.statSync(file).size).toBeGreaterThan(49 * MB);
+    const baseline = await baselineLatencies(engine);
     const before = process.memoryUsage.rss();
 
     const { result, latencies, peakRss } = await whileProbing(engine, () => engine.appointments.importFile(file));
 
     expect(result.usableRows).toBe(50_000);
     expect(result.summary.inserted).toBe(50_000);
-    expectResponsive(latencies, '50 MB import');
+    expectResponsive(latencies, baseline, '50 MB import');
+    collectGarbage(); // what is left after a collection is what the import kept
     const after = process.memoryUsage.rss();
     console.log(`50 MB import: RSS before ${(before / MB).toFixed(0)} MB, peak ${(peakRss / MB).toFixed(0)} MB, after ${(after / MB).toFixed(0)} MB`);
     expect(peakRss).toBeLessThan(300 * MB);
@@ -115,6 +135,7 @@ describe('imports in a worker thread', () => {
     const dataDir = harness.tempDir(settingsYaml('import:\n  max_file_mb: 60\n'));
     const engine = await harness.practice({}, dataDir);
     const file = writeBigCsv(dataDir, 'many.csv', 400_000, 50 * MB);
+    const baseline = await baselineLatencies(engine);
 
     const { result, latencies } = await whileProbing(engine, () => engine.appointments.importFile(file).catch((error: Error) => error));
 
@@ -122,7 +143,7 @@ describe('imports in a worker thread', () => {
     expect((result as Error).message).toBe(
       'many.csv has more than 100,000 appointment rows, the most one import takes (import.max_rows). Split the file, or raise import.max_rows in the settings.',
     );
-    expectResponsive(latencies, '400,000-row file refused');
+    expectResponsive(latencies, baseline, '400,000-row file refused');
     // And with the default size cap (20 MB) the same file is refused before a byte is parsed.
     const defaults = await harness.practice({}, harness.tempDir());
     await expect(defaults.appointments.importFile(file)).rejects.toThrow(/^many\.csv is 5\d MB, more than the 20 MB one import takes \(import\.max_file_mb\)/);
