@@ -33,10 +33,11 @@ export class AppointmentService {
   }
 
   /** Reads an uploaded file (the UI) and stores its rows; a file that cannot be read is a validation failure. */
-  async importUpload(fileName: string, content: Buffer): Promise<ImportSummary> {
+  async importUpload(fileName: string, content: Buffer | { base64: string }): Promise<ImportSummary> {
+    const source: ImportSource = Buffer.isBuffer(content) ? { kind: 'buffer', data: content, fileName } : { kind: 'base64', text: content.base64, fileName };
     let result: ImportOutcome;
     try {
-      result = await this.importFrom({ kind: 'buffer', data: content, fileName }, fileName);
+      result = await this.importFrom(source, fileName);
     } catch (error) {
       if (error instanceof ImportFileError) throw new ApiFailure('validation', error.message);
       throw error;

@@ -2,7 +2,11 @@
 
 import type { ImportedRow, ImportOptions, RowError } from './read-appointments';
 
-export type ImportSource = { kind: 'file'; file: string } | { kind: 'buffer'; data: Uint8Array; fileName: string };
+export type ImportSource =
+  | { kind: 'file'; file: string }
+  | { kind: 'buffer'; data: Uint8Array; fileName: string }
+  /** An upload as the UI sends it: decoded in the worker (decoding 50 MB of base64 takes the main thread ~120 ms). */
+  | { kind: 'base64'; text: string; fileName: string };
 
 export interface ImportJob {
   source: ImportSource;

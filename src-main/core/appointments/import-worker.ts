@@ -16,7 +16,9 @@ async function run(job: ImportJob): Promise<void> {
     const result =
       source.kind === 'file'
         ? await readAppointmentsFile(source.file, options)
-        : await readAppointmentsBuffer(Buffer.from(source.data.buffer, source.data.byteOffset, source.data.byteLength), source.fileName, options);
+        : source.kind === 'base64'
+          ? await readAppointmentsBuffer(Buffer.from(source.text, 'base64'), source.fileName, options)
+          : await readAppointmentsBuffer(Buffer.from(source.data.buffer, source.data.byteOffset, source.data.byteLength), source.fileName, options);
     for (let start = 0; start < result.rows.length; start += ROWS_PER_MESSAGE) {
       post({ type: 'rows', rows: result.rows.slice(start, start + ROWS_PER_MESSAGE) });
       await once(port, 'message'); // "stored, send the next"
