@@ -1,7 +1,7 @@
 import type { BrowserWindow, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 import { createLogger, type Logger } from '../core/logging/logger';
 import { isAppUrl, type AppOrigin } from './app-origin';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy';
+import { CONTENT_SECURITY_POLICY } from '../core/http/security-headers';
 
 // The main window and the rules every web page in the app lives under: it can show only our own page,
 // opens nothing, asks for no permission, and leaves the app only as an http(s) link in the system browser.
@@ -79,8 +79,9 @@ function openOutside(url: string, deps: HardeningDeps, log: Pick<Logger, 'warn'>
 }
 
 /**
- * Permissions (camera, notifications, geolocation, USB…) are all refused: the app needs none. The CSP header
- * is added to http(s) responses, i.e. the development server; file:// pages carry it in a meta tag.
+ * Permissions (camera, notifications, geolocation, USB…) are all refused: the app needs none. The CSP (one
+ * policy, core/http/security-headers.ts) is set as a header on every response the session sees; the built
+ * index.html also carries its meta-tag form, because a file:// page may get no response headers at all.
  */
 export function hardenSession(session: HardenableSession, opts: { log?: Pick<Logger, 'warn'> } = {}): void {
   if (hardenedSessions.has(session)) return;
