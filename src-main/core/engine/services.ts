@@ -28,6 +28,7 @@ import type { RecordResult } from '../store/status-events';
 import type { TunnelManager, TunnelProvider } from '../tunnel/tunnel-manager';
 import { buildGatherReplyTwiml, buildReminderTwiml } from '../twilio/reminder-twiml';
 import { createTwilioClient, type CallsApi, type TwilioClient } from '../twilio/twilio-client';
+import { diskSpace } from '../store/disk-space';
 import { chooseCallbackRoute, describeConnection, type CallbackRoute, type TunnelSnapshot } from './connection-status';
 import { trailingThrottle } from './engine-events';
 import { batchProgress, toCallSummary } from './views';
@@ -224,6 +225,7 @@ export class EngineServices {
       lastCallbackAt: stats ? stats.lastCallbackAt : lastValidStatusCallbackAt(this.ctx.db),
       rejectedSignatures: stats ? stats.rejectedSignatures : getCounter(this.ctx.db, REJECTED_SIGNATURES_KEY),
       rejectionReason: stats ? stats.rejectionReason : getMeta(this.ctx.db, LAST_REJECTION_REASON_KEY),
+      diskWarning: this.callbackServer?.diskWarning() ?? null,
     });
   }
 
@@ -325,6 +327,7 @@ export class EngineServices {
         this.pushConnection();
       },
       inspectorRetentionDays: callbacks.retention_days,
+      checkDiskSpace: () => diskSpace(this.ctx.dataDir),
     });
     const { localUrl } = await callbackServer.start();
     this.callbackServer = callbackServer;
