@@ -11,6 +11,7 @@ import { attemptIdFromQuery, GATHER_PATH, gatherActionUrlFor, HEALTH_PATH, STATU
 import { firstValues, isFormContentType, parseForm, TooManyFieldsError, type FormFields } from '../http/form';
 import { send, sendXml } from '../http/respond';
 import { judgeKeypadAnswer } from '../calls/keypad-answer';
+import { DeferredWriter } from './deferred-writer';
 import { ListenerGuard, type ListenerLimits } from './listener-guard';
 import { cameThroughProxy, headersWithoutSecrets, headerValue, isLoopbackAddress, isLoopbackHost, safeHeaderValue } from './request-headers';
 import { REJECT_REASON_HEADER, SELF_TEST_HEADER, SELF_TEST_PARAM } from './self-test';
@@ -85,6 +86,7 @@ export class CallbackServer {
   private pruneTimer: NodeJS.Timeout | null = null;
   private active = 0;
   private readonly guard: ListenerGuard;
+  private readonly rejectedRows = new DeferredWriter<{ row: CallbackRequestInput; counted: boolean }>((entries) => this.writeRows(entries));
   /** When each connection was accepted: a request's latency counts from there (time queued included). */
   private readonly acceptedAt = new WeakMap<Socket, number>();
   private stopping = false;
@@ -164,6 +166,7 @@ export class CallbackServer {
     }
     server.closeAllConnections();
     await closed;
+    this.rejectedRows.flush();
     this.guard.stop();
     this.server = null;
     this.log.info('Callback server stopped');
@@ -378,7 +381,7 @@ export class CallbackServer {
     this.rejectedSignatures += 1;
     // The connection panel keeps the last reason that says something; the summary line counts the rest.
     if (diagnosed) this.rejectionReason = reason;
-    send(res, 403, selfTest ? { [REJECT_REASON_HEADER]: safeHeaderValue(reason) } : {});
+    this.guard.answerRejection(res, () => send(res, 403, selfTest ? { [REJECT_REASON_HEADER]: safeHeaderValue(reason) } : {}));
     try {
       this.opts.onRejected?.({ count: this.rejectedSignatures, reason, path: ex.path });
     } catch (error) {
@@ -387,26 +390,38 @@ export class CallbackServer {
     return false;
   }
 
-  /** After the response: one commit for the inspector row and, for a rejection, the persisted counter and reason. */
+  /**
+   * After the response: the inspector row and, for a rejection, the persisted counter and reason. A valid
+   * request's row is committed now; rejected ones are written in batches (deferred-writer.ts).
+   */
   private storeExchange(ex: Exchange, res: ServerResponse): void {
-    const status = statusOf(ex, res);
+    const { startedAt, counted, bodyAborted: _bodyAborted, ...exchange } = ex;
+    const row = { ...exchange, responseStatus: statusOf(ex, res), latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000 };
+    // Pending rejected rows go first, in the same transaction: the inspector keeps the order requests ended in.
+    if (ex.signatureVerdict === 'valid') this.writeRows([...this.rejectedRows.drain(), { row, counted }]);
+    else this.rejectedRows.add({ row, counted });
+  }
+
+  private writeRows(entries: { row: CallbackRequestInput; counted: boolean }[]): void {
     const { db } = this.opts;
     try {
       db.transaction(() => {
-        const { startedAt, counted: _counted, bodyAborted: _bodyAborted, ...exchange } = ex;
-        // Null for a rejected request while the disk is low; otherwise rejected requests keep an excerpt.
-        const row = this.guard.inspectorRow({ ...exchange, responseStatus: status, latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000 });
-        if (row) {
-          insertCallbackRequest(db, row);
-          this.guard.noteStored(storedBytesOf(row));
+        for (const entry of entries) {
+          // Null for a rejected request while the disk is low; otherwise rejected requests keep an excerpt.
+          const row = this.guard.inspectorRow(entry.row);
+          if (row) {
+            insertCallbackRequest(db, row);
+            this.guard.noteStored(storedBytesOf(row));
+          }
         }
-        if (ex.counted) {
-          incrementCounter(db, REJECTED_SIGNATURES_KEY);
-          if (ex.rejectionReason) setMeta(db, LAST_REJECTION_REASON_KEY, ex.rejectionReason);
+        const counted = entries.filter((entry) => entry.counted).length;
+        if (counted > 0) {
+          incrementCounter(db, REJECTED_SIGNATURES_KEY, counted);
+          if (this.rejectionReason) setMeta(db, LAST_REJECTION_REASON_KEY, this.rejectionReason);
         }
       })();
     } catch (error) {
-      this.log.warn('Could not store a request in the callback inspector', { path: ex.path, error });
+      this.log.warn('Could not store requests in the callback inspector', { requests: entries.length, error });
     }
   }
 }

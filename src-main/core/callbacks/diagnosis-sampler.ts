@@ -1,4 +1,5 @@
 import { diagnoseRejectedSignature, type SignatureDiagnosisInput } from './signature-diagnostics';
+import { TokenBucket } from './token-bucket';
 
 // The plain-words diagnosis of a rejected signature tries many URL variants (one HMAC each over the whole
 // parameter set). Run on every forged request it was an amplifier: 30 attacking connections kept the listener busy
@@ -27,43 +28,22 @@ export interface SampledDiagnosis {
 }
 
 export class DiagnosisSampler {
-  private readonly clock: () => number;
-  private readonly intervalMs: number;
-  private readonly burst: number;
   private readonly maxBodyBytes: number;
   private readonly maxFields: number;
   private readonly maxVariants: number;
-  private tokens: number;
-  private refilledAt: number;
+  private readonly bucket: TokenBucket;
 
   constructor(opts: DiagnosisSamplerOptions = {}) {
-    this.clock = opts.clock ?? Date.now;
-    this.intervalMs = opts.intervalMs ?? 10_000;
-    this.burst = opts.burst ?? 3;
     this.maxBodyBytes = opts.maxBodyBytes ?? 8 * 1024;
     this.maxFields = opts.maxFields ?? 64;
     this.maxVariants = opts.maxVariants ?? 64;
-    this.tokens = this.burst;
-    this.refilledAt = this.clock();
+    this.bucket = new TokenBucket(1000 / (opts.intervalMs ?? 10_000), opts.burst ?? 3, opts.clock ?? Date.now);
   }
 
   diagnose(input: Omit<SignatureDiagnosisInput, 'maxVariants'> & { bodyBytes: number }): SampledDiagnosis {
     const { bodyBytes, ...diagnosis } = input;
     const fields = Object.values(input.params).reduce((n, value) => n + (Array.isArray(value) ? value.length : 1), 0);
-    if (bodyBytes > this.maxBodyBytes || fields > this.maxFields || !this.take()) return { reason: NOT_DIAGNOSED_REASON, diagnosed: false };
+    if (bodyBytes > this.maxBodyBytes || fields > this.maxFields || !this.bucket.take()) return { reason: NOT_DIAGNOSED_REASON, diagnosed: false };
     return { reason: diagnoseRejectedSignature({ ...diagnosis, maxVariants: this.maxVariants }).reason, diagnosed: true };
-  }
-
-  private take(): boolean {
-    const now = this.clock();
-    const refill = Math.floor((now - this.refilledAt) / this.intervalMs);
-    if (refill > 0) {
-      this.tokens = Math.min(this.burst, this.tokens + refill);
-      this.refilledAt += refill * this.intervalMs;
-    }
-    if (now < this.refilledAt) this.refilledAt = now; // a clock that went back must not starve the bucket
-    if (this.tokens === 0) return false;
-    this.tokens -= 1;
-    return true;
   }
 }

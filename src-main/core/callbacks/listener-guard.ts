@@ -10,6 +10,7 @@ import { DiagnosisSampler } from './diagnosis-sampler';
 import { DEFAULT_INSPECTOR_BUDGET_BYTES, InspectorBudget } from './inspector-budget';
 import { headersExcerpt, paramsExcerpt } from './inspector-excerpt';
 import { RejectionLog } from './rejection-log';
+import { TokenBucket } from './token-bucket';
 
 // What keeps the public listener standing when anyone on the internet can reach it: body reads bounded in size
 // and time without holding the slots valid callbacks need, the signature diagnosis as a bounded sample, rejected
@@ -30,6 +31,10 @@ export interface ListenerLimits {
   rejectionLogIntervalMs: number;
   /** Free space of the data folder's disk (null when unknown); checked on start and every minute. */
   checkDiskSpace: (() => DiskSpace | null) | undefined;
+  /** Signature rejections answered at once per second (twice that in a burst); beyond, they wait rejectionTarpitMs. */
+  rejectionsPerSecond: number;
+  /** How long a rejection waits during a flood of them (0: never), holding no slot meanwhile. */
+  rejectionTarpitMs: number;
 }
 
 export const DEFAULT_LIMITS: ListenerLimits = {
@@ -39,6 +44,8 @@ export const DEFAULT_LIMITS: ListenerLimits = {
   inspectorBudgetBytes: DEFAULT_INSPECTOR_BUDGET_BYTES,
   rejectionLogIntervalMs: 60_000,
   checkDiskSpace: undefined,
+  rejectionsPerSecond: 50,
+  rejectionTarpitMs: 1_000,
 };
 
 export type ListenerGuardOptions = Partial<ListenerLimits> & { db: Db; log: Pick<Logger, 'warn' | 'info'>; clock: () => number };
@@ -53,6 +60,8 @@ export class ListenerGuard {
   private readonly rejections: RejectionLog;
   private readonly budget: InspectorBudget;
   private processing = 0;
+  private readonly releases = new WeakMap<ServerResponse, () => void>();
+  private readonly rejectionBucket: TokenBucket;
   private disk: DiskSpace | null = null;
   private diskTimer: NodeJS.Timeout | null = null;
 
@@ -66,6 +75,7 @@ export class ListenerGuard {
     this.sampler = new DiagnosisSampler({ clock: this.opts.clock });
     this.rejections = new RejectionLog({ log: this.opts.log, intervalMs: this.opts.rejectionLogIntervalMs });
     this.budget = new InspectorBudget(this.opts.db, this.opts.inspectorBudgetBytes);
+    this.rejectionBucket = new TokenBucket(this.opts.rejectionsPerSecond, this.opts.rejectionsPerSecond * 2, this.opts.clock);
   }
 
   start(): void {
@@ -113,14 +123,30 @@ export class ListenerGuard {
     };
     res.once('finish', release);
     res.once('close', release);
+    this.releases.set(res, release);
     return body;
+  }
+
+  /**
+   * Answers a rejected signature now, or, during a flood of them, after rejectionTarpitMs: a client that keeps
+   * a few connections busy forging then gets about one answer per connection per tarpit period, which caps the
+   * CPU the flood can take from valid callbacks. The waiting request holds no handler slot and no timer past
+   * its connection. Valid callbacks never wait.
+   */
+  answerRejection(res: ServerResponse, answer: () => void): void {
+    if (this.opts.rejectionTarpitMs <= 0 || this.rejectionBucket.take()) return answer();
+    this.releases.get(res)?.();
+    const timer = setTimeout(answer, this.opts.rejectionTarpitMs);
+    timer.unref();
+    res.once('close', () => clearTimeout(timer));
   }
 
   /** One count per rejected request for the periodic summary line (never a log line per request). */
   noteRejection(status: number, verdict: SignatureVerdict, rejectionReason: string | null): void {
     if (status < 400 && !rejectionReason) return;
-    const signature = verdict === 'invalid' || verdict === 'missing' ? ` signature ${verdict}` : '';
-    this.rejections.note(status < 400 ? `${status} keypad answer ignored` : `${status}${signature}`);
+    // Labels avoid words the logger redacts as secrets ("signature", "auth").
+    const why = verdict === 'invalid' ? ' forged' : verdict === 'missing' ? ' unsigned' : '';
+    this.rejections.note(status < 400 ? `${status} keypad answer ignored` : `${status}${why}`);
   }
 
   /**

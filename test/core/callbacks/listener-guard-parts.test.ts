@@ -71,12 +71,12 @@ describe('RejectionLog', () => {
     vi.useFakeTimers();
     const warn = vi.fn();
     const log = new RejectionLog({ log: { warn }, intervalMs: 60_000 });
-    for (let i = 0; i < 500; i++) log.note('403 signature invalid');
+    for (let i = 0; i < 500; i++) log.note('403 forged');
     for (let i = 0; i < 20; i++) log.note('413');
     expect(warn).not.toHaveBeenCalled();
     vi.advanceTimersByTime(60_000);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn).toHaveBeenCalledWith('Rejected 520 request(s) on the public listener in the last 60 s', { rejected: { '403 signature invalid': 500, '413': 20 } });
+    expect(warn).toHaveBeenCalledWith('Rejected 520 request(s) on the public listener in the last 60 s', { rejected: { '403 forged': 500, '413': 20 } });
     vi.advanceTimersByTime(600_000);
     expect(warn).toHaveBeenCalledTimes(1);
     log.note('404');
