@@ -13,10 +13,9 @@ import { send, sendXml } from '../http/respond';
 import { judgeKeypadAnswer } from '../calls/keypad-answer';
 import { DeferredWriter } from './deferred-writer';
 import { ListenerGuard, type ListenerLimits } from './listener-guard';
-import { cameThroughProxy, headersWithoutSecrets, headerValue, isLoopbackAddress, isLoopbackHost, safeHeaderValue } from './request-headers';
+import { cameThroughProxy, headersWithoutSecrets, isLoopbackAddress, isLoopbackHost, safeHeaderValue } from './request-headers';
 import { REJECT_REASON_HEADER, SELF_TEST_HEADER, SELF_TEST_PARAM } from './self-test';
-import { findSignedUrl, SIGNATURE_HEADER } from './signature';
-import { MISSING_AUTH_TOKEN_REASON, MISSING_SIGNATURE_REASON } from './signature-diagnostics';
+import { checkSignature } from './signature-verdict';
 import { parseStatusCallback } from './status-callback';
 
 // The public HTTP listener Twilio talks to (through the tunnel or the clinic's own proxy). It serves exactly
@@ -349,38 +348,22 @@ export class CallbackServer {
     candidates: readonly string[],
     selfTest: boolean,
   ): boolean {
-    const authToken = this.opts.getAuthToken();
-    const signature = headerValue(req.headers, SIGNATURE_HEADER);
-    let reason: string;
-    let diagnosed = true;
-    if (!authToken) {
-      ex.signatureVerdict = 'not-checked';
-      reason = MISSING_AUTH_TOKEN_REASON;
-    } else if (!signature) {
-      ex.signatureVerdict = 'missing';
-      reason = MISSING_SIGNATURE_REASON;
-    } else if (findSignedUrl(authToken, signature, candidates, form.signed) !== null) {
-      ex.signatureVerdict = 'valid';
-      return true;
-    } else {
-      ex.signatureVerdict = 'invalid';
-      // The plain-words diagnosis is a bounded sample; every other forgery costs the one comparison above.
-      const diagnosis = this.guard.sampler.diagnose({
-        authToken,
-        signature,
-        params: form.signed,
-        bodyBytes: form.bytes,
-        expectedUrls: candidates,
-        request: { target: req.url ?? '/', headers: req.headers },
-      });
-      reason = diagnosis.reason;
-      diagnosed = diagnosis.diagnosed;
-    }
+    const check = checkSignature({
+      authToken: this.opts.getAuthToken(),
+      headers: req.headers,
+      target: req.url ?? '/',
+      form,
+      candidates,
+      sampler: this.guard.sampler,
+    });
+    ex.signatureVerdict = check.verdict;
+    if (check.reason === null) return true;
+    const reason = check.reason;
     ex.rejectionReason = reason;
     ex.counted = true;
     this.rejectedSignatures += 1;
     // The connection panel keeps the last reason that says something; the summary line counts the rest.
-    if (diagnosed) this.rejectionReason = reason;
+    if (check.diagnosed) this.rejectionReason = reason;
     this.guard.answerRejection(res, () => send(res, 403, selfTest ? { [REJECT_REASON_HEADER]: safeHeaderValue(reason) } : {}));
     try {
       this.opts.onRejected?.({ count: this.rejectedSignatures, reason, path: ex.path });
