@@ -9,7 +9,7 @@ export class DeferredWriter<T> {
 
   constructor(
     private readonly write: (items: T[]) => void,
-    private readonly opts: { flushMs: number; maxItems: number } = { flushMs: 100, maxItems: 500 },
+    private readonly opts: { flushMs: number; maxItems: number } = { flushMs: 50, maxItems: 500 },
   ) {}
 
   add(item: T): void {

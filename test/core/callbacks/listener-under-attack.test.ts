@@ -189,7 +189,7 @@ describe('9.2 slow bodies cannot starve valid callbacks', () => {
     for (const socket of sockets) socket.destroy();
     await Promise.all(stallers);
     expect(results.map((r) => r.status)).toEqual(Array(30).fill(204));
-    expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(1_000);
+    expect(Math.max(...results.map((r) => r.ms)), results.map((r) => Math.round(r.ms)).join(',')).toBeLessThan(1_000);
   });
 });
 
@@ -229,7 +229,7 @@ describe('9.3 forged signatures stay cheap', () => {
     const statuses = await done;
     await worker.terminate();
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(204));
-    expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(1_000);
+    expect(Math.max(...results.map((r) => r.ms)), results.map((r) => Math.round(r.ms)).join(',')).toBeLessThan(1_000);
     expect(statuses['400']).toBeGreaterThan(0);
     expect(statuses['403']).toBeGreaterThan(30);
     expect(server.stats().rejectedSignatures).toBe(statuses['403']);
