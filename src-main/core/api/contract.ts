@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Batch, BatchState, CallAttempt, CallbackMode, CallStatus, Confirmation, StatusEvent, StatusSource } from '../domain';
+import { EVENT_NAMES, type EventName } from '../vocabulary/events';
 import { STATUS_FILTERS } from '../vocabulary/status-filter';
 
 // THE API between the UI and the core, declared once. Electron's IPC gate, the preload bridge, the browser
@@ -215,8 +216,11 @@ export interface ApiEvents {
   'appointments-changed': { reason: 'import' | 'batch' | 'confirmation' };
   'callback-rejected': { count: number; reason: string | null };
 }
-export type EventName = keyof ApiEvents;
-export const EVENT_NAMES = ['call-updated', 'batch-progress', 'connection-changed', 'appointments-changed', 'callback-rejected'] as const satisfies readonly EventName[];
+// Every event name of the vocabulary has a payload here, and nothing else does.
+export type { EventName };
+export { EVENT_NAMES };
+type EveryEventHasAPayload = [EventName] extends [keyof ApiEvents] ? ([keyof ApiEvents] extends [EventName] ? true : never) : never;
+export const EVENTS_MATCH_VOCABULARY: EveryEventHasAPayload = true;
 
 /** The client side: one function per operation, never rejecting (errors come back as values). */
 export interface ApiClient {
