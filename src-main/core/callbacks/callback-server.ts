@@ -10,7 +10,7 @@ import { recordStatusEvent, type RecordResult, type StatusEventInput } from '../
 import { attemptIdFromQuery, GATHER_PATH, gatherActionUrlFor, HEALTH_PATH, STATUS_PATH, TWIML_PATH } from './endpoint-urls';
 import { firstValues, isFormContentType, parseForm, TooManyFieldsError, type FormFields } from '../http/form';
 import { send, sendXml } from '../http/respond';
-import { judgeKeypadAnswer } from '../calls/keypad-answer';
+import { IGNORED_KEYPAD_TWIML, judgeKeypadAnswer } from '../calls/keypad-answer';
 import { DeferredWriter } from './deferred-writer';
 import { ListenerGuard, type ListenerLimits } from './listener-guard';
 import { cameThroughProxy, headersWithoutSecrets, isLoopbackAddress, isLoopbackHost, safeHeaderValue } from './request-headers';
@@ -54,8 +54,6 @@ const DAY_MS = 86_400_000;
 const PRUNE_INTERVAL_MS = 3_600_000;
 /** Twilio's callbacks carry about 40 fields; a form with more is not Twilio's and is not parsed further. */
 const MAX_FORM_FIELDS = 256;
-/** The answer to an ignored keypad press: nothing is said, the call (if any is still on) ends. */
-const IGNORED_KEYPAD_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>';
 /** Stored instead of a status code when the client went away before we answered (nginx's convention). */
 const CLIENT_CLOSED = 499;
 
@@ -331,7 +329,7 @@ export class CallbackServer {
     const actionUrl = twimlUrl ? safeGatherUrl(twimlUrl, attemptId) : null;
     if (!this.verifySignature(req, res, form, ex, actionUrl ? [actionUrl] : [], false)) return;
     // A signed /gather can be replayed later: it counts only for this attempt's call, while the call is on.
-    const verdict = judgeKeypadAnswer(attempt, form.flat.CallSid);
+    const verdict = judgeKeypadAnswer(attempt, form.flat.CallSid, this.opts.clock());
     if (!verdict.accept) {
       ex.rejectionReason = verdict.reason;
       return sendXml(res, 200, IGNORED_KEYPAD_TWIML);

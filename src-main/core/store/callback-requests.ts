@@ -58,7 +58,8 @@ function rowToCallbackRequest(row: CallbackRequestRow): CallbackRequest {
     rejectionReason: row.rejection_reason,
     responseStatus: row.response_status,
     latencyMs: row.latency_ms,
-    bodyBytes: row.body_bytes,
+    // Only rows that keep an excerpt know a body size of their own (valid rows keep the whole body).
+    ...(row.body_bytes === null ? {} : { bodyBytes: row.body_bytes }),
   };
 }
 

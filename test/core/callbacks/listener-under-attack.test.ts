@@ -243,40 +243,45 @@ describe('9.3 forged signatures stay cheap', () => {
 
 describe('9.7 a replayed keypad answer changes nothing', () => {
   it('a captured, signed press-1 replayed after the patient pressed 2 and the call ended is ignored and shown in the inspector', async () => {
-    const [call, other] = placeCalls(store.db, 2);
-    const { port } = await startServer();
-    const actionUrl = `${PUBLIC_BASE}/gather?attempt=${call!.id}`;
-    const press = (digits: string, sid = call!.callSid!) => {
+    const [call, other, unanswered] = placeCalls(store.db, 3);
+    let now = NOW;
+    const { port } = await startServer({ clock: () => now });
+    const press = (attempt: typeof call, digits: string, sid = attempt!.callSid!) => {
       const params = { CallSid: sid, Digits: digits, CallStatus: 'in-progress' };
-      return post(port, `/gather?attempt=${call!.id}`, form(params), { 'X-Twilio-Signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, actionUrl, params) });
+      const actionUrl = `${PUBLIC_BASE}/gather?attempt=${attempt!.id}`;
+      return post(port, `/gather?attempt=${attempt!.id}`, form(params), { 'X-Twilio-Signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, actionUrl, params) });
     };
-    const status = (callStatus: string, seq: number) => {
-      const params = statusParams(call!.callSid!, callStatus, seq);
+    const status = (attempt: typeof call, callStatus: string, seq: number) => {
+      const params = statusParams(attempt!.callSid!, callStatus, seq);
       return post(port, '/status', form(params), { 'X-Twilio-Signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, STATUS_URL, params) });
     };
-    expect((await status('in-progress', 2)).status).toBe(204);
-    expect((await press('2')).status).toBe(200);
-    expect(getCallAttempt(store.db, call!.id)!.confirmation).toBe('cancelled');
-
+    expect((await status(call, 'in-progress', 2)).status).toBe(204);
     // Another call's CallSid, signed for this attempt's action URL: not this call.
-    const foreign = await press('1', other!.callSid!);
-    expect(foreign.body).toContain('<Hangup/>');
+    expect((await press(call, '1', other!.callSid!)).body).toContain('<Hangup/>');
+    expect((await press(call, '2')).status).toBe(200);
     expect(getCallAttempt(store.db, call!.id)!.confirmation).toBe('cancelled');
 
-    expect((await status('completed', 3)).status).toBe(204);
-    const replay = await press('1');
+    expect((await status(call, 'completed', 3)).status).toBe(204);
+    const replay = await press(call, '1');
     expect(replay.status).toBe(200);
     expect(replay.body).toContain('<Hangup/>');
     expect(replay.body).not.toContain('confirmed');
     expect(getCallAttempt(store.db, call!.id)!.confirmation).toBe('cancelled');
 
+    // A call nobody answered by keypad: a press replayed after the call ended (past the race allowance) is ignored.
+    expect((await status(unanswered, 'completed', 3)).status).toBe(204);
+    now = NOW + 10 * 60_000;
+    expect((await press(unanswered, '1')).body).toContain('<Hangup/>');
+    expect(getCallAttempt(store.db, unanswered!.id)!.confirmation).toBeNull();
+
     const gathers = await eventually(() => {
       const rows = listCallbackRequests(store.db, { limit: 100 }).filter((r) => r.path === '/gather');
-      return rows.length === 3 ? rows : null;
+      return rows.length === 4 ? rows : null;
     });
     expect(gathers.map((r) => [r.signatureVerdict, r.rejectionReason])).toEqual([
-      ['valid', null],
       ['valid', expect.stringContaining('not the call this attempt placed')],
+      ['valid', null],
+      ['valid', expect.stringContaining('already answered (cancelled)')],
       ['valid', expect.stringContaining('already ended (completed)')],
     ]);
   });
