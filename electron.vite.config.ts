@@ -2,24 +2,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
-import type { Plugin } from 'vite';
-import { cspMetaTag } from './src-main/core/http/security-headers';
+import { contentSecurityPolicyMeta } from './src-main/electron/csp-meta-plugin';
+import { devContentSecurityPolicy } from './src-main/electron/dev-csp-plugin';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
-/**
- * The built page carries the CSP's meta-tag form (file:// pages in Electron may get no headers); the preview and
- * Electron's session also send it as a header. Both come from core/http/security-headers.ts.
- */
-function contentSecurityPolicyMeta(): Plugin {
-  return {
-    name: 'reminder-desk-csp-meta',
-    transformIndexHtml: { order: 'pre', handler: (html) => html.replace('<head>', `<head>\n    ${cspMetaTag()}`) },
-  };
-}
-
-// Three bundles: the Electron main process (which starts the plain-Node core), the sandboxed preload
-// (must be CommonJS), and the React renderer, which the browser preview serves unchanged.
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
@@ -40,7 +27,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [contentSecurityPolicyMeta(), react()],
+    // The page's CSP meta tag (from the one policy), then the dev-only allowance for React Refresh and HMR
+    // (never part of a build: see dev-csp-plugin.ts).
+    plugins: [contentSecurityPolicyMeta(), react(), devContentSecurityPolicy()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       rollupOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },
