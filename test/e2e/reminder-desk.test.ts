@@ -240,7 +240,7 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
       await screenshot(page, '08-batch-finished');
 
       const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_MS }), page.getByTestId('export-csv').click()]);
-      expect(download.suggestedFilename()).toMatch(/^reminder-batch-.+\.csv$/);
+      expect(download.suggestedFilename()).toMatch(/^reminder-log-.+\.csv$/);
       const file = await download.path();
       const records = parse(fs.readFileSync(file), { columns: true, bom: true, skip_empty_lines: true }) as Record<string, string>[];
       expect(records).toHaveLength(8);
