@@ -5,7 +5,18 @@
 
 import { wallClockAt } from './clinic-time';
 
-export const MESSAGE_PLACEHOLDERS = ['name', 'appointment_date', 'appointment_time', 'location'] as const;
+export const MESSAGE_PLACEHOLDERS = [
+  'name',
+  'first_name',
+  'appointment_date',
+  'appointment_time',
+  'location',
+  // The predecessor's: " at <location>" when the appointment has one, else nothing.
+  'location_text',
+  'callback_number',
+  // " at <callback number>" when message.callback_number is set, else nothing.
+  'callback_number_text',
+] as const;
 type Placeholder = (typeof MESSAGE_PLACEHOLDERS)[number];
 
 /** What {location} says when an appointment has none. */
@@ -85,17 +96,34 @@ export function spokenDateAndTime(appointmentAt: string, timezone: string): { da
   };
 }
 
+/** A phone number read digit by digit ("5 5 5, 1 2 3 4") so text-to-speech does not say "five hundred fifty-five". */
+export function spokenPhoneNumber(number: string): string {
+  return number
+    .replace(/\D+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((group) => group.split('').join(' '))
+    .join(', ');
+}
+
 export function renderReminderMessage(
   template: string,
   appt: { name: string; appointmentAt: string; location: string | null },
   timezone: string,
+  extra: { callbackNumber?: string | null } = {},
 ): string {
   const when = spokenDateAndTime(appt.appointmentAt, timezone);
+  const location = appt.location?.trim() ?? '';
+  const callback = extra.callbackNumber?.trim() ?? '';
   const values: Record<Placeholder, string> = {
     name: appt.name.trim(),
+    first_name: appt.name.trim().split(/\s+/)[0] ?? '',
     appointment_date: when?.date ?? appt.appointmentAt,
     appointment_time: when?.time ?? '',
-    location: appt.location?.trim() || DEFAULT_LOCATION,
+    location: location || DEFAULT_LOCATION,
+    location_text: location ? ` at ${location}` : '',
+    callback_number: callback ? spokenPhoneNumber(callback) : '',
+    callback_number_text: callback ? ` at ${spokenPhoneNumber(callback)}` : '',
   };
   return tokenize(template)
     .tokens.map((token) => {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Batch, CallAttempt } from '../domain';
+import type { Batch } from '../domain';
 import { toBatchLogRow, writeBatchLogCsv, writeBatchLogCsvFile, type BatchLogRow } from '../export/batch-log-csv';
 import { getAppointments } from '../store/appointments';
-import { rowToCallAttempt, type CallAttemptRow } from '../store/call-attempts';
+import { lastAttemptsPage } from '../store/call-attempts';
 import type { Db } from '../store/database';
 
 const PAGE_SIZE = 500;
@@ -14,19 +14,17 @@ const PAGE_SIZE = 500;
  * on the same connection ("connection is busy").
  */
 export function* batchLogRows(db: Db, batch: Batch, timezone: string): Generator<BatchLogRow> {
-  const page = db.prepare<[string, number, number], CallAttemptRow>(
-    'SELECT * FROM call_attempts WHERE batch_id = ? AND position > ? ORDER BY position LIMIT ?',
-  );
   let after = -1;
   for (;;) {
-    const attempts: CallAttempt[] = page.all(batch.id, after, PAGE_SIZE).map(rowToCallAttempt);
-    if (attempts.length === 0) return;
-    const appointments = new Map(getAppointments(db, attempts.map((a) => a.appointmentId)).map((a) => [a.id, a]));
-    for (const attempt of attempts) {
+    // One row per appointment: its last call (a retry's, if any), with how many calls it took.
+    const page = lastAttemptsPage(db, batch.id, after, PAGE_SIZE);
+    if (page.length === 0) return;
+    const appointments = new Map(getAppointments(db, page.map((p) => p.attempt.appointmentId)).map((a) => [a.id, a]));
+    for (const { attempt, calls } of page) {
       const appointment = appointments.get(attempt.appointmentId);
-      if (appointment) yield toBatchLogRow(batch, attempt, appointment, timezone);
+      if (appointment) yield toBatchLogRow(batch, attempt, appointment, timezone, calls);
     }
-    after = attempts[attempts.length - 1]!.position;
+    after = page[page.length - 1]!.attempt.position;
   }
 }
 

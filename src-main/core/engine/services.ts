@@ -2,13 +2,13 @@ import path from 'node:path';
 import type { ConnectionStatus, SelfTestView } from '../api/contract';
 import { ApiFailure } from '../api/invoke-operation';
 import { importOptionsFrom, readAppointmentsFile, type ImportOptions, type ImportResult } from '../appointments/read-appointments';
-import { renderReminderMessage } from '../appointments/reminder-message';
 import { gatherActionUrlFor } from '../callbacks/endpoint-urls';
 import { CallbackServer, LAST_REJECTION_REASON_KEY, REJECTED_SIGNATURES_KEY } from '../callbacks/callback-server';
 import { BatchRunner, type BatchOutcome } from '../dispatch/batch-runner';
 import type { Sleep } from '../dispatch/timing';
 import { ReminderScheduler } from '../dispatch/reminder-scheduler';
-import type { Appointment, Batch, CallAttempt, Confirmation } from '../domain';
+import { ReminderVoice } from '../dispatch/reminder-voice';
+import type { Appointment, Batch, CallAttempt } from '../domain';
 import type { EngineContext } from '../engine';
 import { lockDataDir } from '../store/data-dir-lock';
 import { isStopError } from '../dispatch/timing';
@@ -19,14 +19,13 @@ import { Reconciler, type SweepReport } from '../polling/reconciler';
 import type { Settings } from '../settings/schema';
 import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../simulator/twilio-simulator';
 import { getCounter, getMeta, rememberPublicUrl, listPublicUrls, setMeta, type PublicUrlKind } from '../store/app-meta';
-import { getAppointment, getAppointments, upsertAppointments, setAppointmentConfirmation, type UpsertSummary } from '../store/appointments';
+import { getAppointment, getAppointments, upsertAppointments, type UpsertSummary } from '../store/appointments';
 import { createBatch, getBatch, listBatches, unfinishedBatches } from '../store/batches';
-import { getCallAttempt, listBatchAttempts, setAttemptConfirmation } from '../store/call-attempts';
+import { getCallAttempt, listBatchAttempts } from '../store/call-attempts';
 import { lastValidStatusCallbackAt } from '../store/callback-requests';
 import { nowIso } from '../store/database';
 import type { RecordResult } from '../store/status-events';
 import type { TunnelManager, TunnelProvider } from '../tunnel/tunnel-manager';
-import { buildGatherReplyTwiml, buildReminderTwiml } from '../twilio/reminder-twiml';
 import { createTwilioClient, type CallsApi, type TwilioClient } from '../twilio/twilio-client';
 import { chooseCallbackRoute, describeConnection, type CallbackRoute, type TunnelSnapshot } from './connection-status';
 import { trailingThrottle } from './engine-events';
@@ -86,6 +85,8 @@ export class EngineServices {
   private reconciler: Reconciler | null = null;
   private runner: BatchRunner | null = null;
   private scheduler: ReminderScheduler | null = null;
+  /** What calls say and what their keys do (issue 10: languages, voicemail, keypad, opt-out). */
+  readonly voice: ReminderVoice;
   private readonly runs = new Map<string, Promise<BatchOutcome>>();
   private readonly stopping = new AbortController();
   /** The services' sleep: cut short (rejecting) when the engine stops, so no loop outlives the database. */
@@ -118,6 +119,15 @@ export class EngineServices {
 
   constructor(private readonly ctx: EngineContext) {
     this.practice = ctx.practiceOverride ?? getMeta(ctx.db, 'practice_mode') === '1';
+    this.voice = new ReminderVoice({
+      db: ctx.db,
+      settings: () => this.settings,
+      now: () => this.now(),
+      onAnswer: (attempt) => {
+        this.pushCall(attempt);
+        this.ctx.events.emit('appointments-changed', { reason: 'confirmation' });
+      },
+    });
   }
 
   private get settings() {
@@ -315,7 +325,7 @@ export class EngineServices {
       getAuthToken: () => this.authToken(),
       knownStatusCallbackUrls: () => this.knownStatusCallbackUrls(),
       voice: {
-        reminderTwiml: (attemptId, gatherActionUrl) => this.reminderTwiml(attemptId, gatherActionUrl),
+        reminderTwiml: (attemptId, gatherActionUrl, params) => this.voice.reminderTwiml(attemptId, gatherActionUrl, params),
         gatherTwiml: (attemptId, digits) => this.gatherTwiml(attemptId, digits),
       },
       onStatusRecorded: (result) => this.onStatusRecorded(result),
@@ -501,35 +511,14 @@ export class EngineServices {
 
   // ---- voice ------------------------------------------------------------------------------------------------
 
-  renderMessage(appointment: Pick<Appointment, 'name' | 'appointmentAt' | 'location'>): string {
-    return renderReminderMessage(this.settings.message.message_template, appointment, this.settings.scheduling.timezone);
-  }
-
-  private reminderTwiml(attemptId: number, gatherActionUrl: string): string | null {
-    const attempt = getCallAttempt(this.ctx.db, attemptId);
-    const appointment = attempt ? getAppointment(this.ctx.db, attempt.appointmentId) : null;
-    if (!appointment) return null;
-    return buildReminderTwiml({ message: this.renderMessage(appointment), gatherActionUrl });
+  renderMessage(appointment: Pick<Appointment, 'name' | 'appointmentAt' | 'location'> & Partial<Pick<Appointment, 'language' | 'timezone'>>): string {
+    return this.voice.message({ language: null, timezone: null, ...appointment });
   }
 
   private gatherTwiml(attemptId: number, digits: string): string {
-    // A key other than 1 or 2 is asked once more, at the same keypad endpoint the reminder used.
+    // A missing or wrong key is asked once more, at the same keypad endpoint the reminder used.
     const twimlUrl = getCallAttempt(this.ctx.db, attemptId)?.twimlUrl ?? null;
-    const reply = buildGatherReplyTwiml(digits, { gatherActionUrl: twimlUrl ? gatherActionUrlFor(twimlUrl, attemptId) : null });
-    if (reply.confirmation) this.recordConfirmation(attemptId, reply.confirmation);
-    return reply.twiml;
-  }
-
-  private recordConfirmation(attemptId: number, confirmation: Confirmation): void {
-    const attempt = getCallAttempt(this.ctx.db, attemptId);
-    if (!attempt) return;
-    const now = this.now();
-    this.ctx.db.transaction(() => {
-      setAttemptConfirmation(this.ctx.db, attemptId, confirmation, now);
-      setAppointmentConfirmation(this.ctx.db, attempt.appointmentId, confirmation, now);
-    })();
-    this.pushCall(getCallAttempt(this.ctx.db, attemptId)!);
-    this.ctx.events.emit('appointments-changed', { reason: 'confirmation' });
+    return this.voice.gatherTwiml(attemptId, digits, twimlUrl ? gatherActionUrlFor(twimlUrl, attemptId) : null);
   }
 
   // ---- appointments and batches -----------------------------------------------------------------------------

@@ -87,7 +87,7 @@ describe('ReminderScheduler', () => {
 
   it('the due-reminders query searches appointments_by_time and call_attempts_by_appointment', () => {
     const t = setup();
-    const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${DUE_REMINDERS_SQL}`).all({ now: '2030', horizon: '2031', limit: 10 }) as { detail: string }[];
+    const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${DUE_REMINDERS_SQL}`).all({ now: '2030', horizon: '2031', hours: 24, limit: 10 }) as { detail: string }[];
     const details = plan.map((p) => p.detail).join('\n');
     expect(details).toMatch(/SEARCH ap USING (COVERING )?INDEX appointments_by_time \(appointment_utc>\? AND appointment_utc<\?\)/);
     expect(details).toMatch(/SEARCH a USING (COVERING )?INDEX call_attempts_by_appointment \(appointment_id=\?\)/);

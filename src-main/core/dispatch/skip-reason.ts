@@ -1,0 +1,16 @@
+import type { Appointment } from '../domain';
+import type { Db } from '../store/database';
+import { isOnDoNotCallList } from '../store/do-not-call';
+
+// The one place that says "do not dial this call", checked right before every dial (first calls, scheduled
+// batches, retries), so a number added to the do-not-call list mid-batch is never rung. The reason is stored on
+// the skipped attempt (error_message) and shown to staff.
+
+export const DO_NOT_CALL_REASON = 'do-not-call list';
+export const APPOINTMENT_PASSED_REASON = 'appointment passed';
+
+export function skipReasonFor(db: Db, appointment: Pick<Appointment, 'phoneNumber' | 'appointmentAt'>, nowMs: number): string | null {
+  if (isOnDoNotCallList(db, appointment.phoneNumber)) return DO_NOT_CALL_REASON;
+  if (Date.parse(appointment.appointmentAt) <= nowMs) return APPOINTMENT_PASSED_REASON;
+  return null;
+}
