@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { APP_VERSION } from '../core/engine/app-version';
+import { APP_VERSION } from '../core/app-version';
 import { describeCliError, EXIT_OK } from './cli-errors';
 import { callbacksCommand, replayCommand } from './commands/callbacks';
 import { importCommand } from './commands/import';
