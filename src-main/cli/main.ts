@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { APP_VERSION } from '../core/app-version';
 import { describeCliError, EXIT_OK } from './cli-errors';
 import { callbacksCommand, replayCommand } from './commands/callbacks';
+import { doNotCallAddCommand, doNotCallImportCommand, doNotCallListCommand, doNotCallRemoveCommand } from './commands/do-not-call';
 import { importCommand } from './commands/import';
 import { exportCommand, statusCommand } from './commands/report';
 import { runCommand } from './commands/run';
@@ -107,6 +108,28 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     // `--json` after `replay` may be taken by the parent `callbacks` command: read it from either.
     .action(async (id: string, _opts: unknown, cmd: Command) =>
       setExitCode(await replayCommand(id, { json: cmd.optsWithGlobals<{ json?: boolean }>().json ?? false }, globalsOf(cmd))),
+    );
+
+  const dnc = withGlobalOptions(program.command('do-not-call')).description('numbers never to be called again (pressed 9, or added by staff)');
+  withGlobalOptions(dnc.command('add'))
+    .description('add a number to the do-not-call list')
+    .argument('<number>', 'phone number (national numbers use phone.default_region)')
+    .option('--reason <text>', 'why (shown to staff)')
+    .action(async (number: string, opts: { reason?: string }, cmd: Command) => setExitCode(await doNotCallAddCommand(number, opts, globalsOf(cmd))));
+  withGlobalOptions(dnc.command('remove'))
+    .description('take a number off the do-not-call list (exit 1 when it was not on it)')
+    .argument('<number>', 'phone number')
+    .action(async (number: string, _opts: unknown, cmd: Command) => setExitCode(await doNotCallRemoveCommand(number, globalsOf(cmd))));
+  withGlobalOptions(dnc.command('list'))
+    .description('list the do-not-call list (number, source, added at, reason)')
+    .option('--json', 'machine-readable output')
+    .action(async (_opts: unknown, cmd: Command) => setExitCode(await doNotCallListCommand({ json: cmd.optsWithGlobals<{ json?: boolean }>().json ?? false }, globalsOf(cmd))));
+  withGlobalOptions(dnc.command('import'))
+    .description('add every number of a CSV file (one per line, or a phone_number column; optional reason column)')
+    .argument('<file>', 'CSV file of numbers')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, _opts: unknown, cmd: Command) =>
+      setExitCode(await doNotCallImportCommand(file, { json: cmd.optsWithGlobals<{ json?: boolean }>().json ?? false }, globalsOf(cmd))),
     );
 
   return program;

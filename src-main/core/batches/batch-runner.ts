@@ -65,6 +65,8 @@ export interface BatchRunnerOptions {
    * end of the day, waits for the morning) while calls already placed are still followed.
    */
   mayDial?: () => boolean;
+  /** Multiplies calling.retry_delay_seconds for retries of patients not reached (practice mode runs faster). */
+  retryDelayScale?: () => number;
 }
 
 const RATE_LIMIT_FIRST_BACKOFF_MS = 1000;
@@ -230,7 +232,7 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
   /** Skips (never dials) an attempt a rule forbids — do-not-call list, appointment passed — with the reason stored. */
   private skipIfRuled(attempt: CallAttempt): boolean {
     const appointment = getAppointment(this.opts.db, attempt.appointmentId);
-    const reason = appointment ? skipReasonFor(this.opts.db, appointment, this.clock()) : null;
+    const reason = appointment ? skipReasonFor(this.opts.db, appointment, attempt, this.clock()) : null;
     if (reason === null) return false;
     markSkipped(this.opts.db, attempt.id, reason, this.nowIso());
     this.log.info('Call skipped', { batchId: attempt.batchId, attemptId: attempt.id, reason });
@@ -354,7 +356,7 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       const state = this.batchState(batchId);
       if (state === 'paused' || state === 'cancelled') return this.finish(batchId, state, false);
       // Same synchronous step as the counts below: a final status cannot complete the batch before its retry is queued.
-      if (planRetries(this.opts.db, batchId, this.opts.settings(), this.clock()) > 0) this.emit('batch-progress', batchId);
+      if (planRetries(this.opts.db, batchId, this.opts.settings(), this.clock(), this.opts.retryDelayScale?.() ?? 1) > 0) this.emit('batch-progress', batchId);
       const retryAt = nextRetryAt(this.opts.db, batchId);
       if (retryAt !== null) {
         // A queued retry keeps the batch open: it waits its full time after the retry's dial.

@@ -54,6 +54,8 @@ export class BatchService {
       isStopping: deps.isStopping,
       // Practice calls reach nobody; real ones only go out within calling hours (clinic time).
       mayDial: () => deps.practice() || isWithinCallingHours(ctx.getSettings(), ctx.clock()),
+      // Practice calls run at the simulator's speed; so do their retries (a 5-minute retry delay at time_scale 0.01 is 3 s).
+      retryDelayScale: () => (deps.practice() ? (ctx.simulatorOverrides?.timeScale ?? ctx.getSettings().simulator.time_scale) : 1),
       db: ctx.db,
       calls: () => deps.calls,
       settings: () => ctx.getSettings(),

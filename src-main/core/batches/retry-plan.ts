@@ -21,7 +21,7 @@ export function wantsRetry(attempt: Pick<CallAttempt, 'state' | 'isFinal' | 'sta
 }
 
 /** Queues the retries a batch needs now; returns how many were added. Idempotent. */
-export function planRetries(db: Db, batchId: string, settings: Settings, nowMs: number): number {
+export function planRetries(db: Db, batchId: string, settings: Settings, nowMs: number, delayScale = 1): number {
   const { max_retries: maxRetries, retry_delay_seconds: delaySeconds } = settings.calling;
   let added = 0;
   for (const { attempt } of lastAttemptsOfBatch(db, batchId)) {
@@ -29,7 +29,7 @@ export function planRetries(db: Db, batchId: string, settings: Settings, nowMs: 
     const appointment = getAppointment(db, attempt.appointmentId);
     if (!appointment || appointment.confirmation !== null || isOnDoNotCallList(db, appointment.phoneNumber)) continue;
     // From when the runner saw the call end (its own clock), not Twilio's timestamp: one clock for every delay.
-    const retryMs = nowMs + delaySeconds * 1000;
+    const retryMs = nowMs + Math.round(delaySeconds * 1000 * delayScale);
     if (retryMs >= Date.parse(appointment.appointmentAt)) continue;
     const now = new Date(nowMs).toISOString();
     if (insertRetryAttempt(db, attempt, new Date(retryMs).toISOString(), now)) added += 1;

@@ -1,4 +1,4 @@
-import type { Appointment } from '../domain';
+import type { Appointment, CallAttempt } from '../domain';
 import type { Db } from '../store/database';
 import { isOnDoNotCallList } from '../store/do-not-call';
 
@@ -9,8 +9,15 @@ import { isOnDoNotCallList } from '../store/do-not-call';
 export const DO_NOT_CALL_REASON = 'do-not-call list';
 export const APPOINTMENT_PASSED_REASON = 'appointment passed';
 
-export function skipReasonFor(db: Db, appointment: Pick<Appointment, 'phoneNumber' | 'appointmentAt'>, nowMs: number): string | null {
+export function skipReasonFor(
+  db: Db,
+  appointment: Pick<Appointment, 'phoneNumber' | 'appointmentAt'>,
+  attempt: Pick<CallAttempt, 'attemptNumber'>,
+  nowMs: number,
+): string | null {
   if (isOnDoNotCallList(db, appointment.phoneNumber)) return DO_NOT_CALL_REASON;
-  if (Date.parse(appointment.appointmentAt) <= nowMs) return APPOINTMENT_PASSED_REASON;
+  // A retry never rings after the appointment (held by calling hours past it, say). First calls of past
+  // appointments are staff's decision here; the batch eligibility rules decide those.
+  if (attempt.attemptNumber > 1 && Date.parse(appointment.appointmentAt) <= nowMs) return APPOINTMENT_PASSED_REASON;
   return null;
 }
