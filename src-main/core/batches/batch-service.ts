@@ -11,7 +11,8 @@ import type { CallsApi } from '../twilio/twilio-client';
 import type { UiPushes } from '../ui-pushes';
 import { BatchRunner, type BatchOutcome } from './batch-runner';
 import { isWithinCallingHours } from './due-reminders';
-import { defaultExportFile, exportBatchLog } from './export-batch';
+import { appendFinishedBatchToLog, defaultExportFile, exportBatchLog } from './export-batch';
+import { resolveBatchLogFile } from './legacy-batch-log';
 import type { CallbackTarget } from './place-reminder-call';
 import { ReminderScheduler } from './reminder-scheduler';
 import { isStopError, type Sleep } from './timing';
@@ -70,7 +71,10 @@ export class BatchService {
     });
     this.runner.on('call-updated', (attempt) => deps.pushes.call(attempt));
     this.runner.on('batch-progress', (batchId) => deps.pushes.batch(batchId));
-    this.runner.on('batch-finished', () => deps.pushes.appointmentsChanged('batch'));
+    this.runner.on('batch-finished', (outcome) => {
+      deps.pushes.appointmentsChanged('batch');
+      if (outcome.state !== 'paused') this.appendToLegacyLog(outcome.batchId);
+    });
   }
 
   /** Resumes interrupted batches and (serve) starts the scheduler, once Twilio can be reached. */
@@ -191,6 +195,18 @@ export class BatchService {
     const batch = getBatch(this.ctx.db, batchId);
     if (!batch) throw new ApiFailure('not-found', `There is no batch ${batchId}.`);
     return exportBatchLog(this.ctx.db, batch, this.ctx.getSettings().scheduling.timezone, target ?? defaultExportFile(this.ctx.dataDir, batchId));
+  }
+
+  /** logging.batch_log_file (the predecessor's running log): a finished batch's rows are appended. */
+  private appendToLegacyLog(batchId: string): void {
+    const settings = this.ctx.getSettings();
+    const configured = settings.logging.batch_log_file;
+    const batch = getBatch(this.ctx.db, batchId);
+    if (!configured || !batch) return;
+    const file = resolveBatchLogFile(configured, this.ctx.dataDir);
+    void appendFinishedBatchToLog(this.ctx.db, batch, settings.scheduling.timezone, file).catch((error: unknown) =>
+      log.error('could not append the batch to logging.batch_log_file', { batchId, error }),
+    );
   }
 
   private runInBackground(batchId: string, what: string): void {

@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Batch } from '../domain';
 import { toBatchLogRow, writeBatchLogCsv, writeBatchLogCsvFile, type BatchLogRow } from './batch-log-csv';
+import { deleteMeta, getMeta, setMeta } from '../store/app-meta';
 import { getAppointments } from '../store/appointments';
 import { lastAttemptsPage } from '../store/call-attempts';
 import type { Db } from '../store/database';
+import { appendToBatchLog } from './legacy-batch-log';
 
 const PAGE_SIZE = 500;
 
@@ -44,4 +46,20 @@ export async function exportBatchLog(
   const file = path.resolve(target);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   return { ...(await writeBatchLogCsvFile(rows, file)), savedTo: file };
+}
+
+/**
+ * logging.batch_log_file: appends a finished batch's rows to the predecessor-style running log, once per batch
+ * (remembered in app_meta, so a batch that finishes again after a resume is not appended twice).
+ */
+export async function appendFinishedBatchToLog(db: Db, batch: Batch, timezone: string, file: string): Promise<number> {
+  const key = `batch_log_appended:${batch.id}`;
+  if (getMeta(db, key) !== null) return 0;
+  setMeta(db, key, new Date().toISOString()); // claimed first: two finish events never append twice
+  try {
+    return (await appendToBatchLog(file, [...batchLogRows(db, batch, timezone)])).rows;
+  } catch (error) {
+    deleteMeta(db, key); // not written: the next finish (or a retry) may try again
+    throw error;
+  }
 }
