@@ -9,6 +9,8 @@ import { callbackHandlers } from './callbacks/callback-handlers';
 import { CallbackListener } from './callbacks/callback-listener';
 import { CallTracking } from './calls/call-tracking';
 import { Voice } from './calls/voice';
+import { reminderVoiceHandlers } from './calls/reminder-voice-handlers';
+import { automaticHandlers } from './batches/automatic-handlers';
 import { connectionHandlers } from './connection/connection-handlers';
 import { ConnectionService } from './connection/connection-service';
 import type { TunnelProvider } from './connection/tunnel-manager';
@@ -251,6 +253,8 @@ export class Engine {
       ...batchHandlers(ctx, this.batches, this.appointments, this.pushes),
       ...settingsHandlers(ctx),
       ...callbackHandlers(ctx),
+      ...automaticHandlers(this.batches.automatic),
+      ...reminderVoiceHandlers(ctx, this.voice),
     } satisfies ApiHandlers;
     return this.handlerTable;
   }

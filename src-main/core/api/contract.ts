@@ -116,6 +116,33 @@ export interface EditableSettings {
   defaultRegion: string;
 }
 
+/** The "Automatic reminders" switch and what it will do next ("Next: 12 reminders at 2:00 PM"). */
+export interface AutomaticRemindersView {
+  enabled: boolean;
+  /** The switch is stored per mode: practice mode's never turns on real calls. */
+  practice: boolean;
+  /** False until Twilio (or practice mode) can place calls; the reason says what is missing. */
+  available: boolean;
+  unavailableReason: string | null;
+  /** When the next reminders will be called and how many (at null: none in the next two weeks). */
+  next: { at: string | null; count: number };
+}
+
+export interface DoNotCallView {
+  phoneNumber: string;
+  reason: string | null;
+  source: 'keypad' | 'staff' | 'import';
+  addedAt: string;
+}
+
+/** The settings screen's preview of one language: what a person and an answering machine hear. */
+export interface LanguagePreview {
+  language: string;
+  voice: string | null;
+  text: string;
+  voicemailText: string;
+}
+
 export interface CallbackRequestView {
   id: number;
   receivedAt: string;
@@ -191,6 +218,16 @@ export const apiContract = {
   'settings/get': op(none).returns<EditableSettings>(),
   'settings/update': op(editableSettingsSchema.partial()).returns<EditableSettings>(),
   'settings/preview-message': op(z.object({ template: z.string().max(3000) })).returns<{ text: string; problems: string[] }>(),
+
+  'automatic/get': op(none).returns<AutomaticRemindersView>(),
+  /** Turning it on in real mode lets the app call patients on its own: the UI asks staff to confirm first. */
+  'automatic/set': op(z.object({ enabled: z.boolean() })).returns<AutomaticRemindersView>(),
+
+  'do-not-call/list': op(none).returns<DoNotCallView[]>(),
+  'do-not-call/add': op(z.object({ number: z.string().min(3).max(40), reason: z.string().max(200).optional() })).returns<DoNotCallView[]>(),
+  'do-not-call/remove': op(z.object({ phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/) })).returns<DoNotCallView[]>(),
+
+  'settings/preview-languages': op(none).returns<LanguagePreview[]>(),
 
   'callbacks/list': op(z.object({ limit: z.number().int().min(1).max(1000).default(200), callSid: z.string().max(64).optional() })).returns<CallbackRequestView[]>(),
 } as const;

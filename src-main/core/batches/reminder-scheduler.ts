@@ -82,34 +82,9 @@ export class ReminderScheduler {
     return { batchId: batch.id, appointmentIds, outsideCallingHours: false, finished };
   }
 
-  /**
-   * "Next: 12 reminders at 2:00 PM": the first time reminders will be called (a due slot moved into calling hours)
-   * and how many are due by then. Read-only.
-   */
+  /** "Next: 12 reminders at 2:00 PM" (see nextReminderRun). */
   nextRun(): NextRun {
-    const settings = this.opts.settings();
-    const now = this.clock();
-    // Due right now (or during a wait for calling hours): the next window start.
-    const dueNow = dueReminders(this.opts.db, settings, now);
-    if (dueNow.length > 0) {
-      const at = nextCallingTime(settings, now);
-      return { at: at === null ? null : new Date(at).toISOString(), count: at === null ? 0 : dueReminders(this.opts.db, settings, at).length };
-    }
-    // Otherwise the earliest slot still to fall due (each slot's first appointment, in time order).
-    let firstDue: number | null = null;
-    for (const hours of reminderSlots(settings)) {
-      const [next] = dueSlotCandidates(this.opts.db, {
-        hours,
-        now: new Date(now).toISOString(),
-        horizon: new Date(now + hours * 3_600_000 + PREVIEW_HORIZON_MS).toISOString(),
-        limit: 1,
-      });
-      if (next) firstDue = Math.min(firstDue ?? Infinity, Date.parse(next.appointmentUtc) - hours * 3_600_000);
-    }
-    if (firstDue === null) return { at: null, count: 0 };
-    const at = nextCallingTime(settings, firstDue);
-    if (at === null) return { at: null, count: 0 };
-    return { at: new Date(at).toISOString(), count: dueReminders(this.opts.db, settings, at).length };
+    return nextReminderRun(this.opts.db, this.opts.settings(), this.clock());
   }
 
   start(): void {
@@ -137,4 +112,32 @@ export class ReminderScheduler {
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
   }
+}
+
+/**
+ * "Next: 12 reminders at 2:00 PM": the first time reminders will be called (a due slot moved into calling hours)
+ * and how many are due by then. Read-only.
+ */
+export function nextReminderRun(db: Db, settings: Settings, now: number): NextRun {
+  // Due right now (or during a wait for calling hours): the next window start.
+  const dueNow = dueReminders(db, settings, now);
+  if (dueNow.length > 0) {
+    const at = nextCallingTime(settings, now);
+    return { at: at === null ? null : new Date(at).toISOString(), count: at === null ? 0 : dueReminders(db, settings, at).length };
+  }
+  // Otherwise the earliest slot still to fall due (each slot's first appointment, in time order).
+  let firstDue: number | null = null;
+  for (const hours of reminderSlots(settings)) {
+    const [next] = dueSlotCandidates(db, {
+      hours,
+      now: new Date(now).toISOString(),
+      horizon: new Date(now + hours * 3_600_000 + PREVIEW_HORIZON_MS).toISOString(),
+      limit: 1,
+    });
+    if (next) firstDue = Math.min(firstDue ?? Infinity, Date.parse(next.appointmentUtc) - hours * 3_600_000);
+  }
+  if (firstDue === null) return { at: null, count: 0 };
+  const at = nextCallingTime(settings, firstDue);
+  if (at === null) return { at: null, count: 0 };
+  return { at: new Date(at).toISOString(), count: dueReminders(db, settings, at).length };
 }
