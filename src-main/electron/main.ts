@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, powerMonitor, safeStorage, shell, Tray } from 'electron';
 import type { ApiHandlers } from '../core/api/contract';
 import { Engine } from '../core/engine';
 import { createLogger } from '../core/logging/logger';
@@ -12,6 +12,7 @@ import { findSqliteNativeBinding } from './native-binding';
 import { createDesktopSecretStore } from './safe-storage-cipher';
 import { quitAfterCleanShutdown } from './shutdown';
 import { createMainWindow, hardenAllWebContents } from './window';
+import { desktopBackgroundMode } from './tray';
 
 // The Electron entry: wires the plain-Node core to one hardened window. All logic lives in the small modules
 // imported above (tested under vitest with a fake Electron); this file only puts them in order.
@@ -61,7 +62,7 @@ async function start(): Promise<void> {
   });
   quitAfterCleanShutdown(app, () => engine.stop(), (error) => log.error('engine did not stop cleanly', { error }));
   try {
-    await engine.start();
+    await engine.start({ automaticReminders: true }); // the scheduler runs while the "Automatic reminders" switch is on
   } catch (error) {
     // fail() exits without 'before-quit': close what did start (listeners, database) first.
     await engine.stop().catch(() => {});
@@ -83,6 +84,10 @@ async function start(): Promise<void> {
   const mainWindow = createMainWindow(BrowserWindow, { preloadPath: path.join(here, '../preload/preload.cjs'), devTools: !app.isPackaged });
   window = mainWindow;
   const stopForwarding = forwardEvents(engine.events, mainWindow.webContents);
+  // Issue 10: with automatic reminders on, closing hides the window and a tray icon keeps the schedule running.
+  const background = desktopBackgroundMode({ Tray, Menu, Notification, powerMonitor, app }, engine, { iconPath: path.join(app.getAppPath(), 'resources/icons/icon.png'), getWindow: () => window, openWindow: () => window?.show() });
+  app.on('before-quit', () => background.onBeforeQuit());
+  mainWindow.on('close', (event) => background.onWindowClose(event));
   mainWindow.on('closed', () => {
     stopForwarding();
     window = null;

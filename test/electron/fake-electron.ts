@@ -96,3 +96,22 @@ export class FakeSession {
     },
   };
 }
+
+/** Electron's Tray, as the background mode uses it. */
+export class FakeTray extends EventEmitter {
+  tooltip = '';
+  menu: unknown = null;
+  destroyed = false;
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+  setContextMenu(menu: unknown): void {
+    this.menu = menu;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+/** Electron's powerMonitor ('resume' after sleep). */
+export class FakePowerMonitor extends EventEmitter {}

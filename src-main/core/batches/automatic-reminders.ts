@@ -32,6 +32,17 @@ export class AutomaticReminders {
     return isAutomaticOn(this.ctx.db, this.deps.practice()) && this.deps.callingUnavailableReason() === null;
   }
 
+  /** The switch of the current mode. */
+  isOn(): boolean {
+    return isAutomaticOn(this.ctx.db, this.deps.practice());
+  }
+
+  /** The desktop app says once that it keeps running in the tray (remembered across runs). */
+  readonly backgroundNotice = {
+    shown: (): boolean => getMeta(this.ctx.db, 'automatic_reminders.background_notice') !== null,
+    markShown: (): void => setMeta(this.ctx.db, 'automatic_reminders.background_notice', new Date(this.ctx.clock()).toISOString()),
+  };
+
   view(): AutomaticRemindersView {
     const practice = this.deps.practice();
     const unavailable = this.deps.callingUnavailableReason();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OperationArgs, OperationName } from '../../../src-main/core/api/contract';
+import type { AutomaticRemindersView, Envelope, LanguagePreview, OperationArgs, OperationName } from '../../../src-main/core/api/contract';
 import { invokeOperation } from '../../../src-main/core/api/invoke-operation';
 import type { Engine } from '../../../src-main/core/engine';
 import { listBatches } from '../../../src-main/core/store/batches';
@@ -47,7 +47,7 @@ describe('automatic reminders switch', () => {
 
     await call(engine, 'automatic/set', { enabled: true });
     await until(() => listBatches(engine.db).length === 1);
-    const view = await call(engine, 'automatic/get', {});
+    const view = (await call(engine, 'automatic/get', {})) as Envelope<AutomaticRemindersView>;
     // Next: Ann's 2-hour reminder (28 hours from now), before Bo's 48-hour one (52 hours from now).
     expect(view).toMatchObject({ ok: true, value: { enabled: true, next: { count: 1 } } });
     if (view.ok) expect(Math.abs(Date.parse(view.value.next.at!) - (soon.getTime() - 2 * 3_600_000))).toBeLessThan(60_000);
@@ -70,7 +70,7 @@ describe('do-not-call screen and language previews', () => {
     expect(await call(engine, 'do-not-call/remove', { phoneNumber: '+12125550100' })).toEqual({ ok: true, value: [] });
     expect(await call(engine, 'do-not-call/remove', { phoneNumber: '+12125550100' })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
 
-    const previews = await call(engine, 'settings/preview-languages', {});
+    const previews = (await call(engine, 'settings/preview-languages', {})) as Envelope<LanguagePreview[]>;
     expect(previews.ok).toBe(true);
     if (!previews.ok) return;
     expect(previews.value.map((p) => [p.language, p.voice])).toEqual([
