@@ -118,8 +118,8 @@ export class BackgroundMode {
   }
 }
 
-/** Electron's pieces the background mode needs (passed by main.ts). */
-export interface DesktopElectron {
+/** Electron's pieces the background mode needs (main.ts passes them through desktop-app.ts). */
+export interface TrayElectron {
   Tray: new (icon: string) => TrayLike;
   Menu: { buildFromTemplate(items: MenuItemSpec[]): unknown };
   Notification: { isSupported(): boolean; new (opts: { title: string; body: string }): { show(): void } };
@@ -127,7 +127,7 @@ export interface DesktopElectron {
   app: { quit(): void };
 }
 
-export interface DesktopEngine {
+export interface TrayEngine {
   batches: {
     automatic: { isOn(): boolean; set(enabled: boolean): unknown; backgroundNotice: BackgroundDeps['notice'] };
     wake(): void;
@@ -135,8 +135,8 @@ export interface DesktopEngine {
 }
 
 export function desktopBackgroundMode(
-  electron: DesktopElectron,
-  engine: DesktopEngine,
+  electron: TrayElectron,
+  engine: TrayEngine,
   opts: { iconPath: string; getWindow: () => ClosableWindow | null; openWindow: () => void },
 ): BackgroundMode {
   const { automatic } = engine.batches;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchOutcome } from '../../../src-main/core/batches/batch-runner';
-import { DUE_REMINDERS_SQL, isWithinCallingHours } from '../../../src-main/core/batches/due-reminders';
+import { isWithinCallingHours } from '../../../src-main/core/batches/due-reminders';
+import { DUE_REMINDERS_SQL } from '../../../src-main/core/store/reminder-slots';
 import { ReminderScheduler } from '../../../src-main/core/batches/reminder-scheduler';
 import type { SettingsInput } from '../../../src-main/core/settings/schema';
 import { createBatch, getBatch } from '../../../src-main/core/store/batches';
