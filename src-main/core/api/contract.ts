@@ -20,6 +20,10 @@ export interface AppointmentView {
   appointmentAt: string;
   location: string | null;
   confirmation: Confirmation | null;
+  /** When the keypad answer arrived. */
+  confirmedAt: string | null;
+  /** The number is on the do-not-call list: no batch, scheduler or retry calls it. */
+  onDoNotCallList: boolean;
   /** The latest reminder call of this appointment, if any. */
   call: CallSummary | null;
 }

@@ -6,6 +6,7 @@ import type { Settings } from '../settings/schema';
 export interface MessageChoice {
   language: string;
   template: string;
+  voicemailTemplate: string;
   voice: { voice?: string; language?: string };
 }
 
@@ -18,11 +19,12 @@ export function chooseMessage(settings: Settings, language: string | null | unde
   const lang = (language ?? 'en').trim().toLowerCase() || 'en';
   const { message } = settings;
   const template = lookup(message.templates, lang) ?? message.message_template;
+  const voicemailTemplate = lookup(message.voicemail_templates, lang) ?? message.voicemail_template;
   const configured = lookup(message.voices, lang);
   const voice: MessageChoice['voice'] = {};
   if (configured?.voice) voice.voice = configured.voice;
   if (configured?.language) voice.language = configured.language;
-  return { language: lang, template, voice };
+  return { language: lang, template, voicemailTemplate, voice };
 }
 
 /** Every language the settings name (for the settings screen's previews), `en` first. */

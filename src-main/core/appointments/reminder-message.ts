@@ -106,13 +106,33 @@ export function spokenPhoneNumber(number: string): string {
     .join(', ');
 }
 
+/** The word before a place in {location_text} / a number in {callback_number_text}, per language (else English). */
+const AT_WORD: Record<string, string> = { en: 'at', es: 'en', fr: 'à', de: 'in', it: 'a', pt: 'em', nl: 'in' };
+
+/** Day and time in another language's own words (Intl), e.g. es: "miércoles, 2 de diciembre", "14:30". */
+function localizedDateAndTime(appointmentAt: string, timezone: string, language: string): { date: string; time: string } | null {
+  const instant = new Date(appointmentAt);
+  if (Number.isNaN(instant.getTime())) return null;
+  try {
+    return {
+      date: new Intl.DateTimeFormat(language, { timeZone: timezone, weekday: 'long', month: 'long', day: 'numeric' }).format(instant),
+      time: new Intl.DateTimeFormat(language, { timeZone: timezone, hour: 'numeric', minute: '2-digit' }).format(instant).replace(/\u202f/g, ' '),
+    };
+  } catch {
+    return null;
+  }
+}
+
 export function renderReminderMessage(
   template: string,
   appt: { name: string; appointmentAt: string; location: string | null },
   timezone: string,
-  extra: { callbackNumber?: string | null } = {},
+  extra: { callbackNumber?: string | null; language?: string | null } = {},
 ): string {
-  const when = spokenDateAndTime(appt.appointmentAt, timezone);
+  const language = (extra.language ?? 'en').toLowerCase();
+  const english = language === 'en' || language.startsWith('en-');
+  const when = english ? spokenDateAndTime(appt.appointmentAt, timezone) : (localizedDateAndTime(appt.appointmentAt, timezone, language) ?? spokenDateAndTime(appt.appointmentAt, timezone));
+  const at = AT_WORD[language.split('-')[0]!] ?? 'at';
   const location = appt.location?.trim() ?? '';
   const callback = extra.callbackNumber?.trim() ?? '';
   const values: Record<Placeholder, string> = {
@@ -121,9 +141,9 @@ export function renderReminderMessage(
     appointment_date: when?.date ?? appt.appointmentAt,
     appointment_time: when?.time ?? '',
     location: location || DEFAULT_LOCATION,
-    location_text: location ? ` at ${location}` : '',
+    location_text: location ? ` ${at} ${location}` : '',
     callback_number: callback ? spokenPhoneNumber(callback) : '',
-    callback_number_text: callback ? ` at ${spokenPhoneNumber(callback)}` : '',
+    callback_number_text: callback ? ` ${at} ${spokenPhoneNumber(callback)}` : '',
   };
   return tokenize(template)
     .tokens.map((token) => {

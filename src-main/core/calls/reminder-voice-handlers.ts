@@ -10,9 +10,9 @@ import type { Voice } from './voice';
 
 type Operations = 'do-not-call/list' | 'do-not-call/add' | 'do-not-call/remove' | 'settings/preview-languages';
 
-/** The preview's sample patient: tomorrow at 2:30 PM clinic time. */
+/** The preview's sample patient: this time tomorrow, like the message preview's. */
 function sampleAppointmentAt(nowMs: number): string {
-  return new Date(Math.floor(nowMs / 86_400_000) * 86_400_000 + 86_400_000 + 19.5 * 3_600_000).toISOString();
+  return new Date(nowMs + 86_400_000).toISOString();
 }
 
 export function reminderVoiceHandlers(ctx: EngineContext, voice: Pick<Voice, 'renderMessage'>): HandlerSlice<Operations> {

@@ -28,9 +28,12 @@ export class Voice {
   renderMessage(appointment: SpokenAppointment, kind: 'message' | 'voicemail' = 'message'): string {
     const settings = this.ctx.getSettings();
     const choice = chooseMessage(settings, appointment.language);
-    const template = kind === 'voicemail' ? settings.message.voicemail_template : choice.template;
+    const template = kind === 'voicemail' ? choice.voicemailTemplate : choice.template;
+    // A language without its own template speaks the English one: its dates stay English too.
+    const spokenIn = template === settings.message.message_template || template === settings.message.voicemail_template ? 'en' : choice.language;
     return renderReminderMessage(template, appointment, appointment.timezone ?? settings.scheduling.timezone, {
       callbackNumber: settings.message.callback_number,
+      language: spokenIn,
     });
   }
 

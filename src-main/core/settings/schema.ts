@@ -131,6 +131,8 @@ export const settingsSchema = z.looseObject({
         .record(languageCode, z.looseObject({ voice: z.string().min(1).max(100).optional(), language: z.string().min(2).max(20).optional() }))
         .default({}),
       voicemail_template: z.string().min(1).max(3000).superRefine(reportProblems(validateMessageTemplate)).default(DEFAULT_VOICEMAIL_TEMPLATE),
+      /** Language code -> voicemail template; `en` (and any language without one) falls back to voicemail_template. */
+      voicemail_templates: z.record(languageCode, z.string().min(1).max(3000).superRefine(reportProblems(validateMessageTemplate))).default({}),
       /** The clinic's number, spoken in the voicemail message ({callback_number}). */
       callback_number: z.string().min(3).max(40).nullable().optional().transform((v) => v ?? null),
       /** Keypad wording: what 2 does ("cancel", or e.g. "reschedule"). */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AppState, EditableSettings } from '../../../src-main/core/api/contract';
 import { useApi, useAppState } from '../api/hooks';
+import { LanguagePreviews } from '../components/LanguagePreviews';
 import { LeavePractice } from '../components/LeavePractice';
 import { describeSettingsError } from '../settings-errors';
 
@@ -80,7 +81,7 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
           <span>Message</span>
           <textarea rows={5} value={draft.messageTemplate} onChange={(event) => set('messageTemplate', event.target.value)} data-testid="message-template" />
           <small>
-            Use {'{name}'}, {'{appointment_date}'}, {'{appointment_time}'} and {'{location}'}; they are filled in for each patient.
+            Use {'{first_name}'}, {'{name}'}, {'{appointment_date}'}, {'{appointment_time}'}, {'{location}'} or {'{location_text}'} (“ at the place”, or nothing); they are filled in for each patient. Say as little as needed: anyone may pick up the phone.
           </small>
         </label>
         <div className="speech-preview" data-testid="message-preview" aria-live="polite">
@@ -92,6 +93,8 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
             </p>
           ))}
         </div>
+        <div className="muted small">Each language, as saved (keys: 1 confirms, 2 cancels, 3 repeats, 9 stops reminder calls):</div>
+        <LanguagePreviews refreshKey={saved.messageTemplate} />
       </fieldset>
       <fieldset className="grid-2">
         <legend>How calls are placed</legend>
@@ -101,9 +104,9 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
           <small>Twilio allows 1 per second unless your account was raised.</small>
         </label>
         <label className="field">
-          <span>Retries if Twilio can’t place the call</span>
+          <span>Retries of patients not reached</span>
           <input type="number" min={0} max={10} step={1} value={draft.maxRetries} onChange={(event) => set('maxRetries', Number(event.target.value))} data-testid="max-retries" />
-          <small>Only a call Twilio could not start (a network or Twilio error) is tried again. Nobody is called twice: busy lines and unanswered calls are not called again.</small>
+          <small>A busy line, no answer or a failed call is tried again this many times, inside calling hours and never after the appointment. Someone who answered is never called again.</small>
         </label>
         <label className="field">
           <span>Wait before a retry (seconds)</span>

@@ -77,8 +77,9 @@ describe('do-not-call screen and language previews', () => {
       ['en', null],
       ['es', 'Polly.Lupe'],
     ]);
-    expect(previews.value[0]!.text).toMatch(/^Hello Maria\. This is a reminder of your appointment on \w+, \w+ \d+ at 2:30 PM at Main Street Clinic\.$/);
-    expect(previews.value[1]!.text).toMatch(/^Hola Maria\. Le recordamos su cita el/);
+    expect(previews.value[0]!.text).toMatch(/^Hello Maria\. This is a reminder of your appointment on \w+, \w+ \d+ at \d+:\d\d (AM|PM) at Main Street Clinic\.$/);
+    // Spanish words for the day and the place: "el miércoles, 2 de diciembre a las 14:30 en Main Street Clinic".
+    expect(previews.value[1]!.text).toMatch(/^Hola Maria\. Le recordamos su cita el (lunes|martes|miércoles|jueves|viernes|sábado|domingo), \d+ de \w+ a las \d+:\d\d en Main Street Clinic\.$/);
     expect(previews.value[0]!.voicemailText).toContain('please call us back');
   });
 });
