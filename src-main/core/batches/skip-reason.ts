@@ -8,10 +8,11 @@ import { isOnDoNotCallList } from '../store/do-not-call';
 
 export const DO_NOT_CALL_REASON = 'do-not-call list';
 export const APPOINTMENT_PASSED_REASON = 'appointment passed';
+export const ALREADY_ANSWERED_REASON = 'patient already answered';
 
 export function skipReasonFor(
   db: Db,
-  appointment: Pick<Appointment, 'phoneNumber' | 'appointmentAt'>,
+  appointment: Pick<Appointment, 'phoneNumber' | 'appointmentAt' | 'confirmation'>,
   attempt: Pick<CallAttempt, 'attemptNumber'>,
   nowMs: number,
 ): string | null {
@@ -19,5 +20,7 @@ export function skipReasonFor(
   // A retry never rings after the appointment (held by calling hours past it, say). First calls of past
   // appointments are staff's decision here; the batch eligibility rules decide those.
   if (attempt.attemptNumber > 1 && Date.parse(appointment.appointmentAt) <= nowMs) return APPOINTMENT_PASSED_REASON;
+  // A retry queued before the patient answered another call (or the appointment was cancelled) is not needed.
+  if (attempt.attemptNumber > 1 && appointment.confirmation !== null) return ALREADY_ANSWERED_REASON;
   return null;
 }
