@@ -6,24 +6,14 @@ import { recordCallSnapshot } from '../calls/record-call-snapshot';
 import type { Settings } from '../settings/schema';
 import { getAppointment } from '../store/appointments';
 import { getBatch, setBatchState, setBatchWaitDeadline } from '../store/batches';
-import {
-  batchCounts,
-  dialingAttempts,
-  getCallAttempt,
-  listBatchAttempts,
-  markRejected,
-  markSkipped,
-  nextPendingAttemptExcept,
-  nextRetryAt,
-  skipPendingAttempts,
-} from '../store/call-attempts';
+import { batchCounts, dialingAttempts, getCallAttempt, listBatchAttempts, markRejected, nextPendingAttemptExcept, nextRetryAt, skipPendingAttempts } from '../store/call-attempts';
 import type { Db } from '../store/database';
 import { describeTwilioError, storedErrorCode, type CallsApi, type TwilioErrorInfo } from '../twilio/twilio-client';
 import { Pacer } from './pacer';
 import { placeReminderCall, type CallbackTarget, type DialOutcome, type PlaceCallDeps } from './place-reminder-call';
 import { recoverDialingAttempt, type RecoverDeps } from './recover-dialing';
 import { planRetries } from './retry-plan';
-import { skipReasonFor } from './skip-reason';
+import { skipIfRuled } from './skip-reason';
 import { DispatchStoppedError, isStopError, systemClock, systemSleep, type Clock, type Sleep } from './timing';
 
 export interface BatchOutcome {
@@ -231,12 +221,10 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
 
   /** Skips (never dials) an attempt a rule forbids — do-not-call list, appointment passed — with the reason stored. */
   private skipIfRuled(attempt: CallAttempt): boolean {
-    const appointment = getAppointment(this.opts.db, attempt.appointmentId);
-    const reason = appointment ? skipReasonFor(this.opts.db, appointment, attempt, this.clock()) : null;
-    if (reason === null) return false;
-    markSkipped(this.opts.db, attempt.id, reason, this.nowIso());
-    this.log.info('Call skipped', { batchId: attempt.batchId, attemptId: attempt.id, reason });
-    this.emit('call-updated', getCallAttempt(this.opts.db, attempt.id)!);
+    const skipped = skipIfRuled(this.opts.db, attempt, this.clock());
+    if (!skipped) return false;
+    this.log.info('Call skipped', { batchId: attempt.batchId, attemptId: attempt.id, reason: skipped.errorMessage });
+    this.emit('call-updated', skipped);
     this.emit('batch-progress', attempt.batchId);
     return true;
   }

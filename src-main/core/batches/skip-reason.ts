@@ -1,5 +1,7 @@
 import type { Appointment, CallAttempt } from '../domain';
 import type { Db } from '../store/database';
+import { getAppointment } from '../store/appointments';
+import { getCallAttempt, markSkipped } from '../store/call-attempts';
 import { isOnDoNotCallList } from '../store/do-not-call';
 
 // The one place that says "do not dial this call", checked right before every dial (first calls, scheduled
@@ -23,4 +25,13 @@ export function skipReasonFor(
   // A retry queued before the patient answered another call (or the appointment was cancelled) is not needed.
   if (attempt.attemptNumber > 1 && appointment.confirmation !== null) return ALREADY_ANSWERED_REASON;
   return null;
+}
+
+/** Marks a pending attempt skipped when a rule forbids it; returns the skipped attempt, or null to dial it. */
+export function skipIfRuled(db: Db, attempt: CallAttempt, nowMs: number): CallAttempt | null {
+  const appointment = getAppointment(db, attempt.appointmentId);
+  const reason = appointment ? skipReasonFor(db, appointment, attempt, nowMs) : null;
+  if (reason === null) return null;
+  markSkipped(db, attempt.id, reason, new Date(nowMs).toISOString());
+  return getCallAttempt(db, attempt.id);
 }

@@ -67,6 +67,12 @@ describe('do-not-call screen and language previews', () => {
       value: [{ phoneNumber: '+12125550100', reason: 'asked', source: 'staff' }],
     });
     expect(await call(engine, 'do-not-call/add', { number: 'no number' })).toMatchObject({ ok: false, error: { kind: 'validation' } });
+    // The patient's detail and the board say the number is on the list.
+    const csv = path.join(dir, 'p.csv');
+    fs.writeFileSync(csv, 'name,phone_number,appointment_date\nAnn Listed,212-555-0100,2030-03-11 10:00\n');
+    const [id] = (await engine.appointments.importFile(csv)).summary.ids;
+    expect(await call(engine, 'appointments/timeline', { appointmentId: id! })).toMatchObject({ ok: true, value: { appointment: { onDoNotCallList: true, confirmedAt: null } } });
+    expect(await call(engine, 'appointments/list', {})).toMatchObject({ ok: true, value: [{ id, onDoNotCallList: true }] });
     expect(await call(engine, 'do-not-call/remove', { phoneNumber: '+12125550100' })).toEqual({ ok: true, value: [] });
     expect(await call(engine, 'do-not-call/remove', { phoneNumber: '+12125550100' })).toMatchObject({ ok: false, error: { kind: 'not-found' } });
 
