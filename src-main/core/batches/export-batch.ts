@@ -44,7 +44,7 @@ export async function exportBatchLog(
   const rows = batchLogRows(db, batch, timezone);
   if (typeof target !== 'string') return { ...(await writeBatchLogCsv(rows, target)), savedTo: null };
   const file = path.resolve(target);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   return { ...(await writeBatchLogCsvFile(rows, file)), savedTo: file };
 }
 

@@ -6,9 +6,11 @@ import type { EngineContext } from '../engine-context';
 import { getAppointment, setAppointmentConfirmation } from '../store/appointments';
 import { countKeypadReprompt, getCallAttempt, setAttemptConfirmation } from '../store/call-attempts';
 import { nowIso } from '../store/database';
+import { createLogger } from '../logging/logger';
 import { addToDoNotCall } from '../store/do-not-call';
 import { isMachine } from '../twilio/keypad';
 import { buildGatherReplyTwiml, buildReminderTwiml, buildVoicemailTwiml, type VoiceOptions } from '../twilio/reminder-twiml';
+import { reminderVoice } from '../twilio/reminder-voice';
 import type { UiPushes } from '../ui-pushes';
 
 // What a reminder call says (TwiML for the call's voice URL) and what a key pressed on it means (the keypad
@@ -17,6 +19,8 @@ import type { UiPushes } from '../ui-pushes';
 // with MachineDetection=DetectMessageEnd) hears message.voicemail_template after the beep, with no prompt.
 
 type SpokenAppointment = Pick<Appointment, 'name' | 'appointmentAt' | 'location'> & Partial<Pick<Appointment, 'language' | 'timezone'>>;
+
+const log = createLogger('voice');
 
 export class Voice {
   constructor(
@@ -52,12 +56,22 @@ export class Voice {
   reminderTwiml(attemptId: number, gatherActionUrl: string, params: Record<string, string> = {}): string | null {
     const found = this.find(attemptId);
     if (!found) return null;
-    const voice = this.voiceOptions(found.appointment);
-    if (isMachine(params.AnsweredBy)) {
-      const action = this.ctx.getSettings().calling.voicemail_action;
-      return buildVoicemailTwiml({ message: action === 'leave_message' ? this.renderMessage(found.appointment, 'voicemail') : null, ...voice });
-    }
-    return buildReminderTwiml({ message: this.renderMessage(found.appointment), gatherActionUrl, ...voice });
+    const options = this.voiceOptions(found.appointment);
+    const settings = this.ctx.getSettings();
+    const machine = isMachine(params.AnsweredBy);
+    if (machine && settings.calling.voicemail_action !== 'leave_message') return buildVoicemailTwiml({ message: null, ...options });
+    const kind = machine ? 'voicemail' : 'message';
+    // Through reminderVoice: a reminder that can't be built still gives a call (a generic one), and a log line.
+    const voice = reminderVoice({
+      template: settings.message.message_template,
+      timezone: settings.scheduling.timezone,
+      appointment: found.appointment,
+      gatherActionUrl,
+      render: (appointment) => this.renderMessage({ ...found.appointment, ...appointment }, kind),
+      build: (message) => (machine ? buildVoicemailTwiml({ message, ...options }) : buildReminderTwiml({ message, gatherActionUrl, ...options })),
+    });
+    if (voice.problem) log.warn(voice.problem, { attemptId }); // the problem names no patient value
+    return voice.twiml;
   }
 
   /** TwiML for /gather: stores 1/2/9 with its time (9 also joins the do-not-call list); one re-prompt, then goodbye. */
