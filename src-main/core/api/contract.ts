@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Batch, BatchState, CallAttempt, CallbackMode, CallStatus, Confirmation, StatusEvent, StatusSource } from '../domain';
-import { settingsSchema } from '../settings/schema';
+import { settingsSchema, type WeekdayName } from '../settings/schema';
 import { EVENT_NAMES, type EventName } from '../vocabulary/events';
 import { STATUS_FILTERS } from '../vocabulary/status-filter';
 
@@ -122,7 +122,11 @@ export interface EditableSettings {
   retryDelaySeconds: number;
   callTimeoutSeconds: number;
   detectVoicemail: boolean;
+  /** What a call answered by a machine does: leave the voicemail message, retry later, or hang up. */
+  voicemailAction: 'leave_message' | 'retry' | 'hang_up';
   callingHours: { start: string; end: string };
+  /** Days calls may be made on, lower-case English day names. */
+  callingDays: WeekdayName[];
   timezone: string;
   defaultRegion: string;
 }
@@ -181,7 +185,9 @@ export const EDITABLE_SETTING_KEYS = {
   retryDelaySeconds: 'calling.retry_delay_seconds',
   callTimeoutSeconds: 'calling.call_timeout_seconds',
   detectVoicemail: 'calling.detect_voicemail',
+  voicemailAction: 'calling.voicemail_action',
   callingHours: 'scheduling.calling_hours',
+  callingDays: 'scheduling.calling_days',
   timezone: 'scheduling.timezone',
   defaultRegion: 'phone.default_region',
 } as const satisfies Record<keyof EditableSettings, string>;
@@ -197,7 +203,9 @@ export const editableSettingsSchema = z.object({
   retryDelaySeconds: calling.retry_delay_seconds.unwrap(),
   callTimeoutSeconds: calling.call_timeout_seconds.unwrap(),
   detectVoicemail: calling.detect_voicemail.unwrap(),
+  voicemailAction: calling.voicemail_action.unwrap(),
   callingHours: scheduling.calling_hours.unwrap(),
+  callingDays: scheduling.calling_days,
   timezone: scheduling.timezone.unwrap(),
   defaultRegion: z.string().transform((region) => region.trim().toUpperCase()).pipe(phone.default_region.unwrap()),
 }) satisfies z.ZodType<EditableSettings, unknown>;
@@ -264,6 +272,7 @@ export const apiContract = {
   'callbacks/list': op(z.object({ limit: z.number().int().min(1).max(1000).default(200), callSid: z.string().max(64).optional() })).returns<CallbackRequestView[]>(),
 } as const;
 
+export type { WeekdayName };
 export type ApiContract = typeof apiContract;
 export type OperationName = keyof ApiContract;
 export type OperationArgs<K extends OperationName> = z.input<ApiContract[K]['args']>;

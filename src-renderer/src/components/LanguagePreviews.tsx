@@ -22,7 +22,7 @@ export function LanguagePreviews({ refreshKey }: { refreshKey: string }) {
           <p className="muted small">Voicemail: {preview.voicemailText}</p>
         </div>
       ))}
-      <p className="muted small">More languages and voices: message.templates and message.voices in settings.yaml; a `language` column in the appointments file picks one.</p>
+      <p className="muted small">More languages and voices: message.templates and message.voices in settings.yaml; a “language” column in the appointments file picks one.</p>
     </div>
   );
 }

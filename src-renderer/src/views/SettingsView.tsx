@@ -1,11 +1,21 @@
 import { useEffect, useState } from 'react';
-import type { AppState, EditableSettings } from '../../../src-main/core/api/contract';
+import type { AppState, EditableSettings, WeekdayName } from '../../../src-main/core/api/contract';
 import { useApi, useAppState } from '../api/hooks';
 import { LanguagePreviews } from '../components/LanguagePreviews';
 import { LeavePractice } from '../components/LeavePractice';
 import { describeSettingsError } from '../settings-errors';
 
 const PREVIEW_DELAY_MS = 300;
+
+const WEEKDAYS: [WeekdayName, string][] = [
+  ['monday', 'Mon'],
+  ['tuesday', 'Tue'],
+  ['wednesday', 'Wed'],
+  ['thursday', 'Thu'],
+  ['friday', 'Fri'],
+  ['saturday', 'Sat'],
+  ['sunday', 'Sun'],
+];
 
 export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppState) => void }) {
   const api = useApi();
@@ -118,7 +128,15 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
         </label>
         <label className="field checkbox">
           <input type="checkbox" checked={draft.detectVoicemail} onChange={(event) => set('detectVoicemail', event.target.checked)} />
-          <span>Detect voicemail (leave the message after the beep)</span>
+          <span>Detect voicemail (answering machines get the voicemail message after the beep)</span>
+        </label>
+        <label className="field">
+          <span>When a machine answers</span>
+          <select value={draft.voicemailAction} onChange={(event) => set('voicemailAction', event.target.value as EditableSettings['voicemailAction'])} data-testid="voicemail-action">
+            <option value="leave_message">Leave the voicemail message (counts as reached)</option>
+            <option value="retry">Hang up and try again later</option>
+            <option value="hang_up">Hang up</option>
+          </select>
         </label>
       </fieldset>
       <fieldset className="grid-2">
@@ -131,6 +149,19 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
           <span>Not after</span>
           <input type="time" value={draft.callingHours.end} onChange={(event) => set('callingHours', { ...draft.callingHours, end: event.target.value })} />
         </label>
+        <fieldset className="field days" data-testid="calling-days">
+          <legend>Calling days</legend>
+          {WEEKDAYS.map(([day, label]) => (
+            <label key={day} className="checkbox">
+              <input
+                type="checkbox"
+                checked={draft.callingDays.includes(day)}
+                onChange={(event) => set('callingDays', event.target.checked ? [...draft.callingDays, day] : draft.callingDays.filter((d) => d !== day))}
+              />
+              <span>{label}</span>
+            </label>
+          ))}
+        </fieldset>
         <label className="field">
           <span>Clinic time zone</span>
           <input type="text" value={draft.timezone} onChange={(event) => set('timezone', event.target.value)} placeholder="America/New_York" />
