@@ -172,7 +172,7 @@ async function start(opts: DesktopAppOptions, ctx: { dataDir: string; env: NodeJ
     const { automatic, wake } = engine.batches;
     if (opts.electron.tray && automatic && wake) {
       // While automatic reminders are on, closing hides the window and a tray icon keeps the schedule running.
-      const iconPath = path.join(app.getAppPath(), 'resources/icons/icon.png');
+      const iconPath = app.isPackaged && opts.resourcesPath ? path.join(opts.resourcesPath, 'tray-icon.png') : path.join(app.getAppPath(), 'resources/icons/icon.png');
       const tray = { ...opts.electron.tray, powerMonitor, app };
       const background = desktopBackgroundMode(tray, { batches: { automatic, wake: () => wake.call(engine.batches) } }, { iconPath, getWindow: () => window, openWindow: () => window?.show() });
       app.on('before-quit', () => background.onBeforeQuit());

@@ -205,7 +205,13 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   restore(): void {}
   focus(): void {}
-  show(): void {}
+  visible = true;
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
   async loadURL(url: string): Promise<void> {
     if (FakeBrowserWindow.loadError) throw FakeBrowserWindow.loadError;
     this.loaded.push(url);
