@@ -9,6 +9,8 @@ import { callbackHandlers } from './callbacks/callback-handlers';
 import { CallbackListener } from './callbacks/callback-listener';
 import { CallTracking } from './calls/call-tracking';
 import { Voice } from './calls/voice';
+import { reminderVoiceHandlers } from './calls/reminder-voice-handlers';
+import { automaticHandlers } from './batches/automatic-handlers';
 import { connectionHandlers } from './connection/connection-handlers';
 import { ConnectionService } from './connection/connection-service';
 import type { TunnelProvider } from './connection/tunnel-manager';
@@ -28,6 +30,7 @@ import { settingsHandlers } from './settings/settings-handlers';
 import { appState, setupHandlers } from './settings/setup-handlers';
 import { lockDataDir } from './store/data-dir-lock';
 import { closeDatabase, databaseFile, openDatabase, type Db } from './store/database';
+import { isOnDoNotCallList } from './store/do-not-call';
 import { secureDataDir } from './store/private-files';
 import { publishEngineRuntime, withdrawEngineRuntime } from './connection/engine-runtime';
 import { TwilioAccount } from './twilio/twilio-account';
@@ -130,7 +133,7 @@ export class Engine {
       authToken: () => this.account.authToken(),
       knownStatusCallbackUrls: () => this.connection.knownStatusCallbackUrls(),
       voice: {
-        reminderTwiml: (attemptId, gatherActionUrl) => this.voice.reminderTwiml(attemptId, gatherActionUrl),
+        reminderTwiml: (attemptId, gatherActionUrl, params) => this.voice.reminderTwiml(attemptId, gatherActionUrl, params),
         gatherTwiml: (attemptId, digits) => this.voice.gatherTwiml(attemptId, digits),
       },
       onStatusRecorded: (result) => this.pushes.statusRecorded(result),
@@ -192,7 +195,7 @@ export class Engine {
       simulatorOverrides: opts.simulator ?? {},
       tunnelProvider: opts.tunnelProvider,
       timing: opts.timing ?? {},
-      isDoNotCall: opts.isDoNotCall,
+      isDoNotCall: opts.isDoNotCall ?? isOnDoNotCallList,
       // The CLI and the browser preview run from the repository; the desktop app names its extra resource.
       sampleAppointmentsFile: opts.sampleAppointmentsFile ?? findRepositorySample(import.meta.dirname),
       getSettings: () => settings,
@@ -274,6 +277,8 @@ export class Engine {
       ...resultsHandlers(ctx, this.batches),
       ...settingsHandlers(ctx),
       ...callbackHandlers(ctx),
+      ...automaticHandlers(this.batches.automatic),
+      ...reminderVoiceHandlers(ctx, this.voice),
     } satisfies ApiHandlers;
     return this.handlerTable;
   }

@@ -58,6 +58,7 @@ server:
   port: 0
 calling:
   calls_per_second: 50
+  max_retries: 0 # the sample moved to 2037 would be retried (after 5 minutes) otherwise
 scheduling:
   timezone: America/New_York
 simulator:

@@ -13,6 +13,7 @@ import { clinicDayRange } from '../vocabulary/clinic-day';
 import { staffWordsFor } from '../vocabulary/staff-errors';
 import { matchesStatusFilter, type StatusFilter } from '../vocabulary/status-filter';
 import { toAppointmentView } from './appointment-views';
+import { isOnDoNotCallList, listDoNotCall } from '../store/do-not-call';
 import { importInWorker, type ImportOutcome, type ImportSource } from './import-in-worker';
 import { ImportFileError, importOptionsFrom, type ImportOptions } from './read-appointments';
 
@@ -67,8 +68,9 @@ export class AppointmentService {
   list(filter: { day?: string | undefined; status?: StatusFilter | undefined; search?: string | undefined }): AppointmentView[] {
     const range = filter.day ? clinicDayRange(filter.day, this.ctx.getSettings().scheduling.timezone) : {};
     const latest = latestAttemptsByAppointment(this.ctx.db);
+    const doNotCall = new Set(listDoNotCall(this.ctx.db).map((entry) => entry.phoneNumber));
     return listAppointments(this.ctx.db, { ...this.scope(), ...range, search: filter.search })
-      .map((appointment) => toAppointmentView(appointment, latest.get(appointment.id)))
+      .map((appointment) => toAppointmentView(appointment, latest.get(appointment.id), doNotCall.has(appointment.phoneNumber)))
       .filter((view) => matchesStatusFilter(view, filter.status));
   }
 
@@ -78,7 +80,8 @@ export class AppointmentService {
   }
 
   view(id: number): AppointmentView {
-    return toAppointmentView(this.inScope(id), listAppointmentAttempts(this.ctx.db, id)[0] ?? null);
+    const appointment = this.inScope(id);
+    return toAppointmentView(appointment, listAppointmentAttempts(this.ctx.db, id)[0] ?? null, isOnDoNotCallList(this.ctx.db, appointment.phoneNumber));
   }
 
   /** A patient appointment of the current mode; the other mode's and the wizard's test calls are not found. */

@@ -7,7 +7,10 @@
 //   its offset; appointment_date is "YYYY-MM-DD HH:MM" clinic wall-clock time.
 // - call_status is Twilio's final status. A call still open when the log is written shows its last
 //   status and error_message says "still open: last status X". A call Twilio never created shows our
-//   own state instead: rejected (Twilio refused it; error_message says why), skipped, pending, dialing.
+//   own state instead: rejected (Twilio refused it; error_message says why), skipped (error_message says why:
+//   a rule, e.g. "do-not-call list", or the batch was cancelled), pending, dialing.
+// - A reminder retried (busy, no answer) has one row: its last call's status; `attempts` counts the calls.
+// - confirmation: confirmed, cancelled or opted_out (pressed 9).
 // - Formula injection (OWASP "CSV Injection"): a text cell starting with = + - @ tab or CR gets a leading
 //   apostrophe, except a cell that is only a phone number (+12125550100) or only a number (-5, 1.5): those
 //   cannot run anything, and the apostrophe showed up in LibreOffice as part of the number (issue 8). The
@@ -87,7 +90,8 @@ function statusAndError(attempt: CallAttempt): { status: string; error: string |
   return { status: attempt.status, error: callErrorMessage(attempt) };
 }
 
-export function toBatchLogRow(batch: Batch, attempt: CallAttempt, appointment: Appointment, timezone: string): BatchLogRow {
+/** `calls`: how many calls the reminder took (retries included); without it, the attempt's own create tries. */
+export function toBatchLogRow(batch: Batch, attempt: CallAttempt, appointment: Appointment, timezone: string, calls?: number): BatchLogRow {
   const { status, error } = statusAndError(attempt);
   const duration = attempt.durationSeconds === null ? null : Math.max(0, Math.round(attempt.durationSeconds));
   return {
@@ -105,7 +109,7 @@ export function toBatchLogRow(batch: Batch, attempt: CallAttempt, appointment: A
     error_message: error,
     answered_by: attempt.answeredBy,
     confirmation: attempt.confirmation,
-    attempts: attempt.attempts,
+    attempts: calls ?? attempt.attempts,
     status_source: attempt.statusSource,
     started_at: inClinicZone(attempt.startedAt, timezone),
     ended_at: inClinicZone(attempt.endedAt, timezone),

@@ -35,7 +35,11 @@ export function callErrorMessage(
 ): string | null {
   const twilio = twilioError(attempt);
   const join = (...parts: (string | null)[]): string | null => parts.filter(Boolean).join('; ') || null;
-  if (attempt.state === 'skipped') return SKIP_WORDS[attempt.skipReason ?? 'batch-cancelled'];
+  if (attempt.state === 'skipped') {
+    // A skip at dial time (a rule of the runner) stores its reason as the message; no reason at all: a cancel.
+    if (attempt.errorMessage) return attempt.errorMessage;
+    return SKIP_WORDS[attempt.skipReason ?? 'batch-cancelled'];
+  }
   if (attempt.status === null) {
     // Twilio never reported on this call: our own attempt state says why.
     switch (attempt.state) {

@@ -1,4 +1,4 @@
-import { isReminded } from '../calls/reminder-outcome';
+import { isReminded, outcomeOfConfirmation } from '../calls/reminder-outcome';
 import type { Appointment, ReminderOutcome, SkipReason } from '../domain';
 
 // Nobody is called by accident (issue 8): the ONE place that decides who a new batch calls. Pure: the API's
@@ -20,7 +20,7 @@ export interface EligibilityRules {
   /** Practice mode: calls reach nobody, so calling hours do not apply. */
   practice: boolean;
   withinCallingHours: boolean;
-  /** The do-not-call list (store/do-not-call.ts when it exists); default: nobody is on it. */
+  /** The do-not-call list (store/do-not-call.ts isOnDoNotCallList in the engine); default: nobody is on it. */
   isDoNotCall?: (e164: string) => boolean;
   /** Already-reminded patients staff chose to call again. */
   callAgain?: ReadonlySet<number> | readonly number[];
@@ -86,7 +86,7 @@ export function decideEligibility<C extends Candidate>(candidates: readonly C[],
 function lastReminder(appointment: Candidate, history: CallHistory): ReminderOutcome | null {
   const fromCalls = history.find(isReminded) ?? null;
   if (fromCalls) return fromCalls;
-  return appointment.confirmation ?? null;
+  return appointment.confirmation ? outcomeOfConfirmation(appointment.confirmation) : null;
 }
 
 /** How many patients are skipped for each reason. */

@@ -93,9 +93,14 @@ const BATCH_LOG_XLSX_COLUMNS: XlsxColumn<BatchLogColumn>[] = BATCH_LOG_COLUMNS.m
   width: key === 'error_message' ? 50 : key === 'appointment_date' || key.endsWith('_at') || key === 'timestamp' ? 18 : undefined,
 }));
 
-function* batchLogXlsxRows(db: Db, batch: Batch, timezone: string): Generator<XlsxRow<BatchLogColumn>> {
-  for (const { attempt, appointment } of batchEntries(db, batch.id)) {
-    const row = toBatchLogRow(batch, attempt, appointment, timezone);
+function* batchLogXlsxRows(
+  db: Db,
+  batch: Batch,
+  timezone: string,
+  entries: Iterable<{ attempt: CallAttempt; appointment: Appointment; calls?: number }> = batchEntries(db, batch.id),
+): Generator<XlsxRow<BatchLogColumn>> {
+  for (const { attempt, appointment, calls } of entries) {
+    const row = toBatchLogRow(batch, attempt, appointment, timezone, calls);
     yield {
       ...row,
       // Instants, not the CSV's text: the sheet shows them in the clinic's zone as real date-times.
@@ -151,6 +156,8 @@ export interface ExportSource {
   timezone: string;
   /** The batch of a batch-log export. */
   batch?: Batch;
+  /** Its rows: one per appointment (its last call and how many calls it took); default every attempt. */
+  entries?: Iterable<{ attempt: CallAttempt; appointment: Appointment; calls?: number }>;
   /** The rows of a follow-up export (results/results.ts). */
   followUp?: readonly FollowUpRow[];
 }
@@ -160,7 +167,7 @@ async function writeTo(request: ExportRequest, source: ExportSource, out: NodeJS
   if (request.kind === 'batch-log') {
     const batch = source.batch;
     if (!batch) throw new Error(`There is no batch ${request.batchId}`);
-    if (request.format === 'xlsx') return writeXlsx({ name: 'Reminder calls', columns: BATCH_LOG_XLSX_COLUMNS, rows: batchLogXlsxRows(db, batch, timezone) }, out, timezone);
+    if (request.format === 'xlsx') return writeXlsx({ name: 'Reminder calls', columns: BATCH_LOG_XLSX_COLUMNS, rows: batchLogXlsxRows(db, batch, timezone, source.entries) }, out, timezone);
     const rows = (function* () {
       for (const { attempt, appointment } of batchEntries(db, batch.id)) yield toBatchLogRow(batch, attempt, appointment, timezone);
     })();

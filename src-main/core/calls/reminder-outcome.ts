@@ -1,4 +1,4 @@
-import type { CallAttempt, ReminderOutcome } from '../domain';
+import type { CallAttempt, Confirmation, ReminderOutcome } from '../domain';
 import { isFinalStatus } from './call-status';
 
 // What a reminder call achieved for the front desk, decided in one place from the stored attempt. The batch
@@ -18,6 +18,8 @@ export function reminderOutcome(attempt: OutcomeFacts): ReminderOutcome {
   // A key pressed is the answer staff care about, whatever status came after it.
   if (attempt.confirmation === 'confirmed') return 'confirmed';
   if (attempt.confirmation === 'cancelled') return 'cancelled';
+  // Pressed 9 (no more calls): a person answered; the do-not-call list keeps them from being called again.
+  if (attempt.confirmation === 'opted_out') return 'reached';
   if (attempt.state === 'skipped') return 'not-called';
   if (attempt.state === 'pending') return 'waiting';
   if (attempt.state === 'rejected') return 'not-reached';
@@ -47,4 +49,9 @@ export function isReminded(outcome: ReminderOutcome): boolean {
 /** Final outcomes only: what the chart and the counts show (ringing / on the line are not outcomes). */
 export function isFinalOutcome(outcome: ReminderOutcome): outcome is 'confirmed' | 'cancelled' | 'reached' | 'voicemail' | 'not-reached' {
   return isReminded(outcome) || outcome === 'not-reached';
+}
+
+/** What a keypad answer kept on the appointment says about the reminder. */
+export function outcomeOfConfirmation(confirmation: Confirmation): ReminderOutcome {
+  return confirmation === 'opted_out' ? 'reached' : confirmation;
 }

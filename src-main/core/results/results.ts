@@ -1,5 +1,5 @@
 import type { FollowUpRow, ResultsView } from '../api/contract';
-import { isReminded, notReachedKind, reminderOutcome } from '../calls/reminder-outcome';
+import { isReminded, notReachedKind, outcomeOfConfirmation, reminderOutcome } from '../calls/reminder-outcome';
 import type { Appointment, Batch, CallAttempt, ReminderOutcome } from '../domain';
 import { clinicDayRange } from '../vocabulary/clinic-day';
 import { toBatchView } from '../batches/batch-view';
@@ -27,7 +27,7 @@ export interface PatientStanding {
 export function patientStanding(appointment: Pick<Appointment, 'confirmation'>, calls: readonly CallAttempt[]): PatientStanding {
   const keyed = calls.find((c) => c.confirmation !== null);
   if (keyed) return { outcome: reminderOutcome(keyed), call: keyed };
-  if (appointment.confirmation) return { outcome: appointment.confirmation, call: calls[0] ?? null };
+  if (appointment.confirmation) return { outcome: outcomeOfConfirmation(appointment.confirmation), call: calls[0] ?? null };
   const live = calls.find((c) => ['in-progress', 'waiting'].includes(reminderOutcome(c)));
   if (live) return { outcome: reminderOutcome(live), call: live };
   const reached = calls.find((c) => isReminded(reminderOutcome(c)));

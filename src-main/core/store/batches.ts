@@ -40,7 +40,7 @@ export interface CreateBatchOptions {
   now: Date;
   id?: string;
   /** Patients the eligibility rules left out: kept in the batch as `skipped` with the reason (exports show why). */
-  skipped?: readonly { appointmentId: number; reason: SkipReason }[];
+  skipped?: readonly { appointmentId: number; reason: SkipReason; message?: string | undefined }[];
   testCall?: boolean;
 }
 
@@ -57,11 +57,11 @@ export function createBatch(db: Db, opts: CreateBatchOptions): Batch {
       opts.testCall ? 1 : 0,
     );
     const insert = db.prepare(
-      `INSERT OR IGNORE INTO call_attempts (batch_id, appointment_id, position, state, skip_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO call_attempts (batch_id, appointment_id, position, state, skip_reason, error_message, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    opts.appointmentIds.forEach((appointmentId, position) => insert.run(id, appointmentId, position, 'pending', null, at, at));
+    opts.appointmentIds.forEach((appointmentId, position) => insert.run(id, appointmentId, position, 'pending', null, null, at, at));
     const offset = opts.appointmentIds.length;
-    (opts.skipped ?? []).forEach(({ appointmentId, reason }, i) => insert.run(id, appointmentId, offset + i, 'skipped', reason, at, at));
+    (opts.skipped ?? []).forEach(({ appointmentId, reason, message }, i) => insert.run(id, appointmentId, offset + i, 'skipped', reason, message ?? null, at, at));
     storeAppointmentDays(db, id);
   })();
   return getBatch(db, id)!;

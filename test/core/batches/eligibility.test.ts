@@ -104,5 +104,6 @@ describe('batch labels and export error messages', () => {
     );
     expect(callErrorMessage({ ...row, state: 'rejected', status: 'failed', errorCode: '21211', errorMessage: null })).toBe('Twilio error 21211');
     expect(callErrorMessage({ ...row, state: 'skipped', status: null, skipReason: 'do-not-call' })).toBe('not called: the number is on the do-not-call list');
+    expect(callErrorMessage({ ...row, state: 'skipped', status: null, skipReason: 'do-not-call', errorMessage: 'do-not-call list' })).toBe('do-not-call list');
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchOutcome } from '../../../src-main/core/batches/batch-runner';
 import { isWithinCallingHours } from '../../../src-main/core/batches/due-reminders';
-import { DUE_REMINDERS_SQL } from '../../../src-main/core/store/appointments';
+import { DUE_REMINDERS_SQL } from '../../../src-main/core/store/reminder-slots';
 import { ReminderScheduler } from '../../../src-main/core/batches/reminder-scheduler';
 import type { SettingsInput } from '../../../src-main/core/settings/schema';
 import { createBatch, getBatch } from '../../../src-main/core/store/batches';
@@ -43,34 +43,6 @@ function setup(settingsInput: SettingsInput = {}) {
 }
 
 describe('ReminderScheduler', () => {
-  it('applies the same eligibility rules as a batch staff start: a do-not-call patient is skipped with the reason, once', async () => {
-    const t = setup({ scheduling: { timezone: 'America/New_York', reminder_hours_before: 48, calling_hours: { start: '09:00', end: '19:00' }, check_interval_minutes: 15 } });
-    const dnc = t.ids.dayAfter;
-    const scheduler = new ReminderScheduler({
-      db: t.db,
-      runner: { runBatch: (batchId) => Promise.resolve({ batchId, state: 'completed', openCallSids: [] }) },
-      settings: () => t.settings,
-      simulated: () => false,
-      clock: t.time.clock,
-      timers: t.time.timers,
-      eligible: (ids) => ({ toCall: ids.filter((id) => id !== dnc), skipped: ids.filter((id) => id === dnc).map((appointmentId) => ({ appointmentId, reason: 'do-not-call' as const })) }),
-    });
-    const check = scheduler.checkNow();
-    expect(check.appointmentIds).toEqual([t.ids.dueSoon]);
-    expect(listBatchAttempts(t.db, check.batchId!).map((a) => [a.appointmentId, a.state, a.skipReason])).toEqual([
-      [t.ids.dueSoon, 'pending', null],
-      [dnc, 'skipped', 'do-not-call'],
-    ]);
-    await check.finished;
-    expect(scheduler.checkNow()).toMatchObject({ batchId: null, appointmentIds: [] });
-  });
-
-  it('only the current mode\'s appointments are ever due', () => {
-    const t = setup();
-    const practice = new ReminderScheduler({ db: t.db, runner: { runBatch: (batchId) => Promise.resolve({ batchId, state: 'completed', openCallSids: [] }) }, settings: () => t.settings, simulated: () => true, clock: t.time.clock, timers: t.time.timers });
-    expect(practice.checkNow()).toMatchObject({ batchId: null, appointmentIds: [] });
-  });
-
   it('starts one batch for the reminders due now: future, inside the horizon, in no batch yet', async () => {
     const t = setup();
     const check = t.scheduler.checkNow();
@@ -116,7 +88,7 @@ describe('ReminderScheduler', () => {
 
   it('the due-reminders query searches appointments_by_time and call_attempts_by_appointment', () => {
     const t = setup();
-    const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${DUE_REMINDERS_SQL}`).all({ fromUtc: '2030', toUtc: '2031', limit: 10, practice: 0 }) as { detail: string }[];
+    const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${DUE_REMINDERS_SQL}`).all({ now: '2030', horizon: '2031', hours: 24, limit: 10 }) as { detail: string }[];
     const details = plan.map((p) => p.detail).join('\n');
     expect(details).toMatch(/SEARCH ap USING (COVERING )?INDEX appointments_by_(mode_)?time \((practice=\? AND )?appointment_utc>\? AND appointment_utc<\?\)/);
     expect(details).toMatch(/SEARCH a USING (COVERING )?INDEX call_attempts_by_appointment \(appointment_id=\?\)/);
