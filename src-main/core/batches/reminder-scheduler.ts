@@ -1,6 +1,5 @@
 import { createLogger, type Logger } from '../logging/logger';
 import type { Settings } from '../settings/schema';
-import type { SkipReason } from '../domain';
 import { createBatch } from '../store/batches';
 import type { Db } from '../store/database';
 import { claimReminderSlot, dueSlotCandidates } from '../store/reminder-slots';
