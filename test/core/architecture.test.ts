@@ -27,8 +27,11 @@ describe('architecture', () => {
 
   it('the renderer imports nothing from the core but the API contract and domain types', () => {
     const rendererDir = path.resolve(__dirname, '../../src-renderer');
-    if (!fs.existsSync(rendererDir)) return;
-    const offenders = sourceFiles(rendererDir).filter((file) => {
+    // A renderer that moved or vanished must fail here, not pass with nothing checked.
+    expect(fs.existsSync(rendererDir), `${rendererDir} is missing`).toBe(true);
+    const files = sourceFiles(rendererDir);
+    expect(files.length).toBeGreaterThan(0);
+    const offenders = files.filter((file) => {
       const imports = [...fs.readFileSync(file, 'utf8').matchAll(/from\s+['"]([^'"]*src-main[^'"]*)['"]/g)].map((m) => m[1]!);
       return imports.some((spec) => !/src-main\/core\/(api\/contract|domain)$/.test(spec));
     });
