@@ -126,4 +126,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'status events keep the call resource times in their own columns',
+    sql: `
+      ALTER TABLE status_events ADD COLUMN started_at TEXT;
+      ALTER TABLE status_events ADD COLUMN ended_at TEXT;
+      -- Version 1 kept them inside Twilio's raw parameters under internal keys; move them out.
+      UPDATE status_events
+        SET started_at = json_extract(params, '$.__startedAt'),
+            ended_at = json_extract(params, '$.__endedAt'),
+            params = json_remove(params, '$.__startedAt', '$.__endedAt')
+        WHERE json_extract(params, '$.__startedAt') IS NOT NULL OR json_extract(params, '$.__endedAt') IS NOT NULL;
+    `,
+  },
 ];

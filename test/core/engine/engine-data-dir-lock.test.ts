@@ -21,11 +21,11 @@ describe('one engine per data folder', () => {
     );
     expect(refused).toBeInstanceOf(DataDirLockedError);
     expect((refused as Error).message).toMatch(new RegExp(`already running on this data folder \\(process ${process.pid} `));
-    expect(second.simulator).toBeNull(); // refused before anything was started
+    expect(second.practiceMode.simulator).toBeNull(); // refused before anything was started
     await second.stop();
 
     await first.stop();
     const third = await harness.practice({}, dataDir);
-    expect(third.simulator).not.toBeNull();
+    expect(third.practiceMode.simulator).not.toBeNull();
   });
 });
