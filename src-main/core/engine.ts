@@ -17,6 +17,7 @@ import { EngineEvents } from './engine-events';
 import { abortableSleep } from './lifecycle';
 import { configureLogging, ConsoleSink, createLogger, RotatingFileSink, type LogLevel, type LogSink } from './logging/logger';
 import { practiceHandlers } from './practice/practice-handlers';
+import { findRepositorySample } from './practice/load-sample';
 import { PracticeMode } from './practice/practice-mode';
 import type { SimulatorOptions } from './practice/simulator/twilio-simulator';
 import { loadSettings, resolveSettingsFile, SettingsError } from './settings/load-settings';
@@ -53,6 +54,8 @@ export interface EngineOptions {
   logToConsole?: boolean;
   /** Current directory for resolving ./config/settings.yaml (default process.cwd()). */
   cwd?: string;
+  /** The sample CSV `practice/load-sample` imports (default: resources/ of this repository). */
+  sampleAppointmentsFile?: string;
   /** Test seam: poller and reconciler timing in real milliseconds (defaults: first poll 10 s, sweep every 60 s). */
   timing?: EngineTiming;
 }
@@ -177,6 +180,8 @@ export class Engine {
       simulatorOverrides: opts.simulator ?? {},
       tunnelProvider: opts.tunnelProvider,
       timing: opts.timing ?? {},
+      // The CLI and the browser preview run from the repository; the desktop app names its extra resource.
+      sampleAppointmentsFile: opts.sampleAppointmentsFile ?? findRepositorySample(import.meta.dirname),
       getSettings: () => settings,
       setSettings: (next) => {
         settings = next;
@@ -219,7 +224,7 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     if (this.started) {
-      this.pushes.connection.cancel();
+      this.pushes.close();
       // Batches stop at their next sleep (every pause between dials and status checks is abortable); calls already
       // placed carry on at Twilio, and the next start reconciles them.
       this.batches.stopScheduler();
@@ -245,7 +250,7 @@ export class Engine {
     const state = () => appState(ctx, () => this.practice, this.account);
     this.handlerTable = {
       ...setupHandlers(ctx, state, this.account),
-      ...practiceHandlers(ctx, this.practiceMode, state),
+      ...practiceHandlers(ctx, this.practiceMode, state, (file) => this.appointments.importFile(file)),
       ...connectionHandlers(ctx, this.connection),
       ...appointmentHandlers(this.appointments),
       ...batchHandlers(ctx, this.batches, this.appointments, this.pushes),
