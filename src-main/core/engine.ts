@@ -9,6 +9,8 @@ import { callbackHandlers } from './callbacks/callback-handlers';
 import { CallbackListener } from './callbacks/callback-listener';
 import { CallTracking } from './calls/call-tracking';
 import { Voice } from './calls/voice';
+import { reminderVoiceHandlers } from './calls/reminder-voice-handlers';
+import { automaticHandlers } from './batches/automatic-handlers';
 import { connectionHandlers } from './connection/connection-handlers';
 import { ConnectionService } from './connection/connection-service';
 import type { TunnelProvider } from './connection/tunnel-manager';
@@ -27,6 +29,8 @@ import { settingsHandlers } from './settings/settings-handlers';
 import { appState, setupHandlers } from './settings/setup-handlers';
 import { lockDataDir } from './store/data-dir-lock';
 import { closeDatabase, databaseFile, openDatabase, type Db } from './store/database';
+import { secureDataDir } from './store/private-files';
+import { publishEngineRuntime, withdrawEngineRuntime } from './connection/engine-runtime';
 import { TwilioAccount } from './twilio/twilio-account';
 import { UiPushes } from './ui-pushes';
 
@@ -99,6 +103,7 @@ export class Engine {
   private handlerTable: ApiHandlers | null = null;
   private releaseDataDir: (() => void) | null = null;
   private started = false;
+  private startedAt: string | null = null;
   private closed = false;
 
   private constructor(private readonly ctx: EngineContext) {
@@ -121,7 +126,7 @@ export class Engine {
       authToken: () => this.account.authToken(),
       knownStatusCallbackUrls: () => this.connection.knownStatusCallbackUrls(),
       voice: {
-        reminderTwiml: (attemptId, gatherActionUrl) => this.voice.reminderTwiml(attemptId, gatherActionUrl),
+        reminderTwiml: (attemptId, gatherActionUrl, params) => this.voice.reminderTwiml(attemptId, gatherActionUrl, params),
         gatherTwiml: (attemptId, digits) => this.voice.gatherTwiml(attemptId, digits),
       },
       onStatusRecorded: (result) => this.pushes.statusRecorded(result),
@@ -135,7 +140,10 @@ export class Engine {
       credential: (name) => this.account.credential(name),
       authToken: () => this.account.authToken(),
       listener: this.listener,
-      changed: () => this.pushes.connection(),
+      changed: () => {
+        this.pushes.connection();
+        this.publishRuntime();
+      },
     });
     this.calls = new CallTracking(ctx, { calls: this.account.calls, practice, sleep, pushes: this.pushes });
     this.batches = new BatchService(ctx, {
@@ -156,7 +164,7 @@ export class Engine {
   /** Resolves settings and secrets, configures logging and opens (migrating) the database. Throws SettingsError on a bad settings file. */
   static async open(opts: EngineOptions): Promise<Engine> {
     const dataDir = path.resolve(opts.dataDir);
-    fs.mkdirSync(dataDir, { recursive: true });
+    secureDataDir(dataDir); // 0700 folder, 0600 files: also fixes installs made before that rule
     const env = opts.env ?? process.env;
     const settingsFile = resolveSettingsFile({ config: opts.configFile, dataDir, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     // A --config that names no file is a typo, not a request for defaults: real calls must not go out unconfigured.
@@ -214,6 +222,8 @@ export class Engine {
     await this.practiceMode.start();
     this.account.reset();
     await this.connection.startTunnel();
+    this.startedAt = new Date(this.ctx.clock()).toISOString();
+    this.publishRuntime();
     await this.calls.start();
     this.batches.start(opts);
     log.info('engine started', { mode: this.connection.callbackRoute().mode, practice: this.practice });
@@ -233,6 +243,7 @@ export class Engine {
       await this.calls.stop();
       await this.connection.stopTunnel();
       await this.practiceMode.stop();
+      withdrawEngineRuntime(this.dataDir);
       await this.listener.stop();
       this.releaseDataDir?.();
       this.releaseDataDir = null;
@@ -256,6 +267,8 @@ export class Engine {
       ...batchHandlers(ctx, this.batches, this.appointments, this.pushes),
       ...settingsHandlers(ctx),
       ...callbackHandlers(ctx),
+      ...automaticHandlers(this.batches.automatic),
+      ...reminderVoiceHandlers(ctx, this.voice),
     } satisfies ApiHandlers;
     return this.handlerTable;
   }
@@ -265,5 +278,24 @@ export class Engine {
     this.account.reset();
     if (!this.practice) this.batches.stopScheduler();
     if (this.started && !this.closed) this.pushes.connection();
+    this.publishRuntime();
+  }
+
+  /** Tells other processes (`tunnel check`) where this engine receives callbacks now. Never fails the caller. */
+  private publishRuntime(): void {
+    if (!this.startedAt || this.closed) return;
+    const route = this.connection.callbackRoute();
+    try {
+      publishEngineRuntime(this.dataDir, {
+        startedAt: this.startedAt,
+        updatedAt: new Date(this.ctx.clock()).toISOString(),
+        practice: this.practice,
+        mode: route.mode,
+        localBaseUrl: this.listener.localUrl(),
+        statusCallbackUrl: route.statusCallbackUrl,
+      });
+    } catch (error) {
+      log.warn('could not write the engine runtime file', { error });
+    }
   }
 }

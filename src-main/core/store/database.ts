@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, type Migration } from './migrations';
+import { ensurePrivateDir, ensurePrivateFile } from './private-files';
 
 export type Db = Database.Database;
 
@@ -26,7 +26,10 @@ export function databaseFile(dataDir: string): string {
  * acknowledged callback must survive a power cut, so we pay the extra fsync per commit.
  */
 export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    ensurePrivateDir(path.dirname(file));
+    ensurePrivateFile(file); // SQLite gives the -wal and -shm files this file's mode
+  }
   const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -59,10 +62,20 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
     );
   }
   if (current === latest) return;
-  db.transaction(() => {
-    for (const m of migrations.slice(current)) db.exec(m.sql);
-    db.pragma(`user_version = ${latest}`);
-  })();
+  // Foreign keys off while migrating (SQLite's documented way to rebuild a table that others reference; the
+  // pragma is a no-op inside a transaction), then checked before the commit: a broken reference rolls it all back.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (const m of migrations.slice(current)) db.exec(m.sql);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`Migration left ${broken.length} broken references; nothing was changed`);
+      db.pragma(`user_version = ${latest}`);
+    })();
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON');
+  }
 }
 
 export function nowIso(clock: () => number = Date.now): string {

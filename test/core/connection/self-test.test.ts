@@ -50,7 +50,8 @@ describe('callback self-test, end to end', () => {
     expect(result).toMatchObject({ ok: false, hop: 'signature-rejected' });
     expect(result.message).toContain(wrong);
     expect(t.server.stats().rejectedSignatures).toBe(1);
-    // The inspector row is written just after the response; stop() returns once every request in flight is stored.
+    // The inspector row is written after the response (a rejected one in the listener's next batch); stop() returns
+    // once every request in flight is done and that batch is flushed.
     await t.server.stop();
     expect(listCallbackRequests(t.store.db, { limit: 5 }).at(-1)).toMatchObject({ signatureVerdict: 'invalid', responseStatus: 403 });
   });
