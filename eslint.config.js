@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['out/', 'dist/', 'release/', 'node_modules/', 'coverage/', 'test-results/', '.electron-native/'] },
+  { ignores: ['out/', 'dist/', 'release/', 'node_modules/', 'coverage/', 'test-results/', '.electron-native/', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,7 +12,7 @@ const log = createLogger('engine');
 export class EngineStoppedError extends Error {
   override readonly name = 'EngineStoppedError';
   constructor() {
-    super('Reminder Desk is shutting down');
+    super('Reminder Desk is stopping; the batch continues the next time it starts');
   }
 }
 

@@ -9,12 +9,13 @@ import { getBatch, setBatchState, setBatchWaitDeadline } from '../store/batches'
 import { batchCounts, dialingAttempts, getCallAttempt, listBatchAttempts, markRejected, nextPendingAttemptExcept, nextRetryAt, skipPendingAttempts } from '../store/call-attempts';
 import type { Db } from '../store/database';
 import { describeTwilioError, storedErrorCode, type CallsApi, type TwilioErrorInfo } from '../twilio/twilio-client';
+import { EngineStoppedError } from '../lifecycle';
 import { Pacer } from './pacer';
 import { placeReminderCall, type CallbackTarget, type DialOutcome, type PlaceCallDeps } from './place-reminder-call';
 import { recoverDialingAttempt, type RecoverDeps } from './recover-dialing';
 import { planRetries } from './retry-plan';
 import { skipIfRuled } from './skip-reason';
-import { DispatchStoppedError, isStopError, systemClock, systemSleep, type Clock, type Sleep } from './timing';
+import { isStopError, systemClock, systemSleep, type Clock, type Sleep } from './timing';
 
 export interface BatchOutcome {
   batchId: string;
@@ -213,7 +214,7 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       await this.pacer.acquire();
       const afterPace = this.batchState(batchId);
       if (afterPace === 'paused' || afterPace === 'cancelled') return afterPace;
-      if (this.opts.isStopping?.()) throw new DispatchStoppedError();
+      if (this.opts.isStopping?.()) throw new EngineStoppedError();
       await this.dialOne(batchId, attempt, calls);
       this.emit('batch-progress', batchId);
     }

@@ -18,8 +18,26 @@ import type { Clock, Sleep } from './timing';
  * answered within our request timeout is answered or abandoned well within this bound.
  */
 export const DIAL_SETTLE_MS = 20_000;
-/** Our clock and Twilio's disagree a little: calls created this long before our dial_started_at still match. */
+/**
+ * Our clock and Twilio's disagree a little: a call created this long after the settle time still matches, and
+ * another dial to the same number this long before ours may still own a call in our window. It never widens the
+ * window backwards (see adoptionWindow).
+ */
 export const CLOCK_SKEW_MS = 120_000;
+
+/**
+ * Which DateCreated values can belong to a dial that started at `dialedAt` (ms, our clock).
+ *
+ * The lower bound is strict: Twilio stamps DateCreated in whole seconds, so the call our dial created carries
+ * the second our dial started in or a later one, never an earlier second. A call created before that is someone
+ * else's (an earlier batch's call to the same household, a call from the Twilio console); adopting it would mark
+ * the patient as called while nobody called them, with another call's status. The price of strictness: a
+ * computer clock running more than a second ahead of Twilio's makes recovery miss its own call and dial again,
+ * which the log says (rare: it takes a crash between create and store on such a machine).
+ */
+export function adoptionWindow(dialedAt: number, settleMs: number, skewMs: number): { earliest: number; latest: number } {
+  return { earliest: Math.floor(dialedAt / 1000) * 1000, latest: dialedAt + settleMs + skewMs };
+}
 
 export interface RecoverDeps {
   db: Db;
@@ -45,7 +63,7 @@ function createdAt(call: CallResource): number | null {
 
 /**
  * Resolves one `dialing` attempt through Twilio's Calls list: a call to the same number from the same caller,
- * created no earlier than our dial time (minus skew) and not already owned by another attempt, is this
+ * created inside adoptionWindow (never before our dial) and not already owned by another attempt, is this
  * attempt's call: its SID is stored (adopting orphan callbacks) and its status recorded with source
  * `reconcile`. Only when Twilio has no such call does the attempt go back to `pending`, to be dialled again.
  * Errors from Twilio propagate and leave the attempt in `dialing` (safe: it is retried, never re-dialled blind).
@@ -66,13 +84,15 @@ export async function recoverDialingAttempt(deps: RecoverDeps, attemptId: number
   // Deliberately no StartTime filter on the request: a call still `queued` inside Twilio (CPS queueing) has
   // no StartTime yet and would be missed. DateCreated is always set, so we match on it here instead.
   const skew = deps.skewMs ?? CLOCK_SKEW_MS;
-  const earliest = dialedAt - skew;
   // Twilio creates the call while our create request is in flight (bounded by the client's timeout), so a call
-  // created long after our dial is someone else's (another batch calling the same household, say).
-  const latest = dialedAt + (deps.settleMs ?? DIAL_SETTLE_MS) + skew;
+  // created long after our dial is someone else's (another batch calling the same household, say); one created
+  // before our dial is never ours.
+  const { earliest, latest } = adoptionWindow(dialedAt, deps.settleMs ?? DIAL_SETTLE_MS, skew);
   // Two unresolved dials to one number (two batches calling the same household): resolve them in dial order, so the
-  // earlier dial adopts the earlier call and the later one then only sees the call that is left.
-  const rivals = earlierUnresolvedDials(deps.db, { id: attemptId, toNumber: before.toNumber, dialStartedAt: before.dialStartedAt }, new Date(earliest).toISOString());
+  // earlier dial adopts the earlier call and the later one then only sees the call that is left. An earlier dial's
+  // create can still be inside Twilio when ours starts, so rivals are looked for a skew's length back.
+  const rivalsSince = dialedAt - skew;
+  const rivals = earlierUnresolvedDials(deps.db, { id: attemptId, toNumber: before.toNumber, dialStartedAt: before.dialStartedAt }, new Date(rivalsSince).toISOString());
   if (rivals.length > 0) {
     log.info('An earlier dial to the same number is unresolved; deciding after it', { attemptId, rivals });
     return { kind: 'undecided', attempt: before };
@@ -106,6 +126,17 @@ export async function recoverDialingAttempt(deps: RecoverDeps, attemptId: number
   // A batch that was cancelled or closed meanwhile will never dial it again: say so rather than leave it pending.
   const batch = getBatch(deps.db, current.batchId);
   if (batch && batch.state !== 'running' && batch.state !== 'paused') skipPendingAttempts(deps.db, batch.id, at);
+  // Said out loud because it is the one way strictness can cost a second call: this computer's clock ahead of Twilio's.
+  const justBefore = listed.filter((call) => {
+    const created = createdAt(call);
+    return created !== null && created < earliest && created >= dialedAt - skew && getCallAttemptBySid(deps.db, call.sid) === null;
+  });
+  if (justBefore.length > 0) {
+    log.warn('A call to this number was created just before the interrupted dial; not adopted (check this computer\'s clock)', {
+      attemptId,
+      callSids: justBefore.map((c) => c.sid),
+    });
+  }
   log.info('Interrupted dial not found in Twilio: back to pending', { attemptId });
   return { kind: 'not-found', attempt: getCallAttempt(deps.db, attemptId)! };
 }

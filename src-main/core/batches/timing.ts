@@ -22,15 +22,7 @@ export const systemTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-/** Thrown into a batch run when the engine is shutting down: nothing new is dialled, the batch resumes next start. */
-export class DispatchStoppedError extends Error {
-  override readonly name = 'DispatchStoppedError';
-  constructor() {
-    super('The engine is stopping; the batch continues the next time it starts');
-  }
-}
-
 /** An abortable sleep rejects with the host's own stop error (e.g. EngineStoppedError): recognise it by name. */
 export function isStopError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'DispatchStoppedError' || error.name === 'EngineStoppedError' || error.name === 'AbortError');
+  return error instanceof Error && (error.name === 'EngineStoppedError' || error.name === 'AbortError');
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { recoverDialingAttempt } from '../../../src-main/core/batches/recover-dialing';
+import { CLOCK_SKEW_MS, DIAL_SETTLE_MS, recoverDialingAttempt } from '../../../src-main/core/batches/recover-dialing';
 import { createBatch } from '../../../src-main/core/store/batches';
 import { getCallAttempt, listBatchAttempts, markDialing } from '../../../src-main/core/store/call-attempts';
 import type { Db } from '../../../src-main/core/store/database';
@@ -58,5 +58,67 @@ describe('recovering interrupted dials to the same number', () => {
 
     const result = await recoverDialingAttempt({ db: store.db, calls: fake, clock: time.clock, sleep: time.sleep }, attempt.id);
     expect(result.kind).toBe('not-found');
+  });
+});
+
+describe('the adoption window of an interrupted dial', () => {
+  function setup() {
+    const store = tempDb();
+    cleanups.push(store.cleanup);
+    const time = new FakeTime();
+    const fake = new FakeCallsApi(time.clock);
+    const [appointmentId] = addAppointments(store.db, ['+12125550102']);
+    const batch = createBatch(store.db, { appointmentIds: [appointmentId!], simulated: false, now: new Date(time.now) });
+    const attempt = listBatchAttempts(store.db, batch.id)[0]!;
+    const dial = () =>
+      markDialing(store.db, attempt.id, { statusCallbackUrl: null, twimlUrl: null, from: '+15005550006', to: '+12125550102', now: new Date(time.now).toISOString() });
+    const warnings: { message: string; data: Record<string, unknown> | undefined }[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (message: string, data?: Record<string, unknown>) => warnings.push({ message, data }) };
+    const recover = () => recoverDialingAttempt({ db: store.db, calls: fake, clock: time.clock, sleep: time.sleep, logger }, attempt.id);
+    return { db: store.db, time, fake, attemptId: attempt.id, dial, recover, warnings };
+  }
+
+  it('never adopts a call Twilio created before the interrupted dial (an earlier call to the same household)', async () => {
+    const t = setup();
+    // Calls to the same household from the same line that no attempt of ours owns: one hours before, one a minute before.
+    await t.fake.create({ to: '+12125550102', from: '+15005550006' });
+    await t.time.advance(3 * 3_600_000);
+    const minuteBefore = await t.fake.create({ to: '+12125550102', from: '+15005550006' });
+    await t.time.advance(60_000);
+    t.dial(); // ... and our create never reached Twilio.
+    await t.time.advance(60_000);
+
+    const result = await t.recover();
+
+    expect(result.kind).toBe('not-found');
+    expect(getCallAttempt(t.db, t.attemptId)).toMatchObject({ state: 'pending', callSid: null, status: null });
+    expect(t.fake.lists).toHaveLength(1);
+    // The one near miss (a computer clock ahead of Twilio's would look like this) is said in the log; the old call is not.
+    expect(t.warnings).toEqual([{ message: expect.stringMatching(/created just before the interrupted dial/), data: { attemptId: t.attemptId, callSids: [minuteBefore.sid] } }]);
+  });
+
+  it('adopts the call stamped with the second the dial started in, never one stamped a second earlier', async () => {
+    const t = setup();
+    await t.time.advance(700); // the dial starts 0.7 s into a second
+    const dialedAt = t.time.now;
+    t.dial();
+    const foreign = await t.fake.create({ to: '+12125550102', from: '+15005550006' });
+    const own = await t.fake.create({ to: '+12125550102', from: '+15005550006' });
+    // Twilio's DateCreated has whole seconds: ours reads as the dial's own second, the other call as the one before.
+    t.fake.calls.get(own.sid)!.dateCreated = new Date(dialedAt - 700);
+    t.fake.calls.get(foreign.sid)!.dateCreated = new Date(dialedAt - 700 - 1_000);
+    await t.time.advance(60_000);
+
+    expect(await t.recover()).toMatchObject({ kind: 'found', call: { sid: own.sid }, attempt: { state: 'placed', callSid: own.sid } });
+  });
+
+  it('still adopts a call Twilio created at the very end of the window (settle time + clock skew after the dial)', async () => {
+    const t = setup();
+    t.dial();
+    await t.time.advance(DIAL_SETTLE_MS + CLOCK_SKEW_MS); // a create held up inside Twilio as long as we allow
+    const late = await t.fake.create({ to: '+12125550102', from: '+15005550006' });
+    await t.time.advance(1_000);
+
+    expect(await t.recover()).toMatchObject({ kind: 'found', call: { sid: late.sid } });
   });
 });

@@ -4,7 +4,7 @@ import { CallPoller } from '../../../src-main/core/calls/call-poller';
 import { createBatch } from '../../../src-main/core/store/batches';
 import { getCallAttempt, listBatchAttempts, markDialing } from '../../../src-main/core/store/call-attempts';
 import type { Db } from '../../../src-main/core/store/database';
-import { listCallEvents, recordCallPlaced } from '../../../src-main/core/store/status-events';
+import { listCallEvents, recordCallPlaced, recordStatusEvent } from '../../../src-main/core/store/status-events';
 import { addAppointments, FakeCallsApi, FakeTime, restError, tempDb } from '../batches/fixtures';
 
 let cleanups: (() => void)[] = [];
@@ -124,7 +124,23 @@ describe('CallPoller', () => {
     expect(getCallAttempt(t.db, attempt!.id)).toMatchObject({ status: 'completed', statusSource: 'poll' });
   });
 
-  it('stops following a call that a callback already finished, and stop() clears every timer', async () => {
+  it('stops following a call that a callback already finished: no fetch, no poll event after the final callback', async () => {
+    const t = setup();
+    const [attempt] = await placeCalls(t.db, t.fake, t.time, [['ringing']], 'https://abc123.ngrok.io/status');
+    t.poller.track(attempt!);
+    // The final callback lands before the first fetch is due.
+    recordStatusEvent(t.db, { callSid: attempt!.callSid!, source: 'callback', sequenceNumber: 3, callStatus: 'completed', params: {}, receivedAt: new Date(t.time.now).toISOString() });
+
+    await t.time.advance(10 * 60_000);
+
+    expect(t.fake.fetched).toEqual([]);
+    expect(t.poller.isTracking(attempt!.id)).toBe(false);
+    expect(t.time.pendingTimers).toBe(0);
+    expect(listCallEvents(t.db, attempt!.callSid!).map((e) => `${e.source}:${e.callStatus}`)).toEqual(['callback:completed']);
+    expect(getCallAttempt(t.db, attempt!.id)).toMatchObject({ status: 'completed', isFinal: true, statusSource: 'callback' });
+  });
+
+  it('tracking a call twice is a no-op, and stop() clears every timer', async () => {
     const t = setup();
     const [first, second] = await placeCalls(t.db, t.fake, t.time, [['ringing'], ['ringing']]);
     t.poller.track(first!);

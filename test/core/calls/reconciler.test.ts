@@ -65,6 +65,26 @@ describe('Reconciler', () => {
     ]);
   });
 
+  it('does not ask Twilio about a call that may still be ringing: the grace period counts the call timeout too', async () => {
+    const t = setup();
+    // A ten-minute ring (calling.call_timeout_seconds 600) on top of reconcile_after_minutes 5.
+    const settings = makeSettings({ calling: { call_timeout_seconds: 600 }, callbacks: { reconcile_after_minutes: 5 } });
+    const reconciler = new Reconciler({ db: t.db, calls: () => t.fake, settings: () => settings, clock: t.time.clock, sleep: t.time.sleep, timers: t.time.timers });
+    const { callSid } = await placeCall(t.db, t.fake, t.time, '+12125550100');
+    callback(t.db, callSid, 0, 'initiated', t.time.now);
+    callback(t.db, callSid, 1, 'ringing', t.time.now);
+
+    await t.time.advance(5 * 60_000 + 1_000); // past reconcile_after_minutes alone: the phone may still ring
+    expect(await reconciler.sweep()).toMatchObject({ checked: 0 });
+    await t.time.advance(10 * 60_000 - 2_000); // one second short of timeout + grace
+    expect(await reconciler.sweep()).toMatchObject({ checked: 0 });
+    expect(t.fake.fetched).toEqual([]);
+
+    await t.time.advance(2_000);
+    expect(await reconciler.sweep()).toMatchObject({ checked: 1 });
+    expect(t.fake.fetched).toEqual([callSid]);
+  });
+
   it('reconcileAll() asks about every open call regardless of age, and finds a call whose SID was never stored', async () => {
     const t = setup();
     const young = await placeCall(t.db, t.fake, t.time, '+12125550100');

@@ -50,8 +50,9 @@ describe('callback self-test, end to end', () => {
     expect(result).toMatchObject({ ok: false, hop: 'signature-rejected' });
     expect(result.message).toContain(wrong);
     expect(t.server.stats().rejectedSignatures).toBe(1);
-    // The inspector row is written after the response (a rejected one within the listener's next batch).
-    for (let i = 0; i < 100 && listCallbackRequests(t.store.db, { limit: 5 }).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // The inspector row is written after the response (a rejected one in the listener's next batch); stop() returns
+    // once every request in flight is done and that batch is flushed.
+    await t.server.stop();
     expect(listCallbackRequests(t.store.db, { limit: 5 }).at(-1)).toMatchObject({ signatureVerdict: 'invalid', responseStatus: 403 });
   });
 

@@ -6,10 +6,21 @@ import { TunnelManager, type TunnelStatus } from '../../../src-main/core/connect
 import { ManualTimers } from './tunnel-fixtures';
 import type { TunnelProvider } from '../../../src-main/core/connection/tunnel-provider';
 
-/** Fires the next back-off timer and lets the reconnect it starts run. */
-async function fireNext(timers: ManualTimers): Promise<void> {
+/**
+ * Fires the next back-off timer and waits for the reconnect it starts to settle: online, refused for good, or
+ * failed again with the next try scheduled (a status that carries nextAttemptAt).
+ */
+async function fireNext(m: TunnelManager, timers: ManualTimers): Promise<void> {
+  const settled = new Promise<void>((resolve) => {
+    const onStatus = (status: TunnelStatus): void => {
+      if (status.state !== 'online' && status.state !== 'failed' && status.nextAttemptAt === null) return;
+      m.off('status', onStatus);
+      resolve();
+    };
+    m.on('status', onStatus);
+  });
   timers.fireNext();
-  await new Promise((r) => setTimeout(r, 20));
+  await settled;
 }
 
 const managers: TunnelManager[] = [];
@@ -38,7 +49,7 @@ describe('TunnelManager', () => {
     await provider.drop();
     expect(m.status().state).toBe('reconnecting');
     expect(m.publicUrl()).toBeNull(); // no URL is offered to new calls while the session is down
-    await fireNext(timers);
+    await fireNext(m, timers);
 
     expect(m.status().state).toBe('online');
     expect(provider.opened).toHaveLength(2);
@@ -59,7 +70,7 @@ describe('TunnelManager', () => {
     expect(status.state).toBe('failed');
     expect(status.error?.title).toMatch(/Cannot reach ngrok/);
     expect(status.nextAttemptAt).not.toBeNull();
-    for (let i = 0; i < 8; i += 1) await fireNext(timers);
+    for (let i = 0; i < 8; i += 1) await fireNext(m, timers);
     expect(timers.delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000]);
     expect(m.status().attempts).toBe(9);
   });

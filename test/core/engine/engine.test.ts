@@ -126,8 +126,13 @@ describe('batch controls through the API', () => {
     expect(await invokeOperation(handlers, 'batches/pause', { batchId })).toMatchObject({ ok: true, value: { batch: { state: 'paused' } } });
     const pendingWhenPaused = listBatchAttempts(engine.db, batchId).filter((a) => a.state === 'pending').length;
     expect(pendingWhenPaused).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // a paused batch dials nobody new
+    // A paused batch dials nobody new: its run ends at its next look at the batch's state, and with no run left
+    // nothing is dialled until staff resume it.
+    await engine.batches.runner.idle();
+    expect(engine.batches.isRunning(batchId)).toBe(false);
+    const createsWhenStopped = engine.practiceMode.simulator!.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Calls.json')).length;
     expect(listBatchAttempts(engine.db, batchId).filter((a) => a.state === 'pending').length).toBe(pendingWhenPaused);
+    expect(listBatchAttempts(engine.db, batchId).filter((a) => a.state !== 'pending')).toHaveLength(createsWhenStopped);
 
     expect(await invokeOperation(handlers, 'batches/resume', { batchId })).toMatchObject({ ok: true, value: { batch: { state: 'running' } } });
     await until(() => engine.batches.get(batchId)!.state === 'completed');

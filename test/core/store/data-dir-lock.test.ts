@@ -42,7 +42,26 @@ describe('data folder lock', () => {
 
   it('treats a lock left by an engine of this same process that never released it as stale', () => {
     const dir = dataDir();
-    fs.writeFileSync(path.join(dir, 'engine.lock'), JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: 'earlier' }));
-    lockDataDir(dir)();
+    const lock = path.join(dir, 'engine.lock');
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: 'earlier' }));
+    const release = lockDataDir(dir);
+    expect(JSON.parse(fs.readFileSync(lock, 'utf8'))).toMatchObject({ pid: process.pid, host: os.hostname(), startedAt: expect.not.stringMatching(/^earlier$/) });
+    expect(() => lockDataDir(dir)).toThrow(DataDirLockedError); // taken over, and now really held
+    release();
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
+  it('never takes over a lock written by another computer on a shared folder, even when no local process has its pid', async () => {
+    const dir = dataDir();
+    // A pid that surely names no process here: one that just exited.
+    const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await new Promise((resolve) => child.on('exit', resolve));
+    const lock = path.join(dir, 'engine.lock');
+    const held = JSON.stringify({ pid: child.pid, host: 'front-desk-2', startedAt: '2026-12-01T08:00:00.000Z' });
+    fs.writeFileSync(lock, held);
+
+    expect(() => lockDataDir(dir)).toThrow(DataDirLockedError);
+    expect(() => lockDataDir(dir)).toThrow(`(process ${child.pid} on front-desk-2, since 2026-12-01T08:00:00.000Z)`);
+    expect(fs.readFileSync(lock, 'utf8')).toBe(held);
   });
 });

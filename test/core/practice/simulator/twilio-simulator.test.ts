@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import twilio from 'twilio';
 import type { SimulatorOptions } from '../../../../src-main/core/practice/simulator/twilio-simulator';
 import { PRACTICE_ACCOUNT_SID, PRACTICE_AUTH_TOKEN, TwilioSimulator } from '../../../../src-main/core/practice/simulator/twilio-simulator';
@@ -48,6 +48,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.useRealTimers();
   for (const simulator of simulators.splice(0)) await simulator.stop();
   await receiver.stop();
 });
@@ -363,14 +364,19 @@ describe('TwilioSimulator REST surface', () => {
   });
 
   it('stops cleanly mid-call: timers and callbacks cease', async () => {
+    // The call's progress runs on a fake clock, so "after stop nothing fires" is checked by running that clock far
+    // past the hang-up, not by waiting on the wall clock and hoping the machine was fast enough.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { simulator, client } = await startSimulator({ timeScale: 0.005 });
     const call = await placeCall(client, '+15551230108');
-    await new Promise<void>((resolve) => simulator.on('call-updated', (updated) => updated.status === 'in-progress' && resolve()));
+    for (let step = 0; step < 20 && simulator.getCall(call.sid)?.status !== 'in-progress'; step += 1) await vi.advanceTimersToNextTimerAsync();
+    expect(simulator.getCall(call.sid)?.status).toBe('in-progress');
+    expect(vi.getTimerCount()).toBeGreaterThan(0); // the hang-up (and more) is still ahead
     await simulator.stop();
     const deliveriesAtStop = simulator.callbackDeliveries.length;
     const receivedAtStop = receiver.received.length;
-    // The long call would hang up ~60 simulated seconds later (0.3 s here); wait past that.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The long call would hang up ~60 simulated seconds later; run an hour of simulated time anyway.
+    await vi.advanceTimersByTimeAsync(3_600_000 * 0.005);
     expect(simulator.callbackDeliveries.length).toBe(deliveriesAtStop);
     expect(receiver.received.length).toBe(receivedAtStop);
     expect(simulator.getCall(call.sid)?.status).toBe('in-progress');

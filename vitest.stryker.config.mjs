@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// The tests Stryker runs against each mutant (see stryker.config.mjs). Only the core folders' own tests: the engine,
+// CLI, preview, e2e and Electron suites are slow, start servers or browsers, and add little for these files.
+// The runner forces vitest's `threads` pool with one worker per Stryker process.
+
+/** Test folders under test/core/ (they mirror MUTATED_FOLDERS in stryker.config.mjs: rename both together). */
+const MUTATED_TEST_FOLDERS = ['calls', 'callbacks', 'batches', 'store'];
+
+/**
+ * Left out: they start child processes or a whole simulated Twilio and take seconds per run, and every mutant of the
+ * runner and the store reaches them. What they prove end to end, the unit tests beside them hold piece by piece.
+ */
+const TOO_SLOW_PER_MUTANT = ['test/core/batches/kill-between-create-and-store.test.ts', 'test/core/batches/simulator-dispatch.test.ts'];
+
+export default defineConfig({
+  test: {
+    include: MUTATED_TEST_FOLDERS.map((folder) => `test/core/${folder}/**/*.test.ts`),
+    exclude: ['**/node_modules/**', ...TOO_SLOW_PER_MUTANT],
+    environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    // Each mutant is a fresh vitest run: re-importing twilio, better-sqlite3 and the core for every test file dominated
+    // the time. These tests share no module state (no vi.mock, every test opens its own temp database).
+    isolate: false,
+  },
+});
