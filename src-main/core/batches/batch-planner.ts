@@ -8,7 +8,7 @@ import { batchLabel } from '../results/batch-label';
 import type { Settings } from '../settings/schema';
 import { appointmentsInScope, listAppointments } from '../store/appointments';
 import { activeBatches } from '../store/batches';
-import { callsOfAppointments } from '../store/call-attempts';
+import { callsOfAppointments } from '../store/call-history';
 import type { Db } from '../store/database';
 import { isWithinCallingHours } from './due-reminders';
 import { countSkips, decideEligibility, NOBODY_ON_DO_NOT_CALL, type Eligibility } from './eligibility';

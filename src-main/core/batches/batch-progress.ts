@@ -1,7 +1,8 @@
 import type { BatchProgress } from '../api/contract';
 import type { Batch } from '../domain';
 import { tallyAttempts } from '../results/outcome-counts';
-import { batchAttemptGroups, type AttemptGroup, type BatchCounts } from '../store/call-attempts';
+import type { BatchCounts } from '../store/call-attempts';
+import { batchAttemptGroups, type AttemptGroup } from '../store/call-history';
 import type { Db } from '../store/database';
 import { toBatchView } from './batch-view';
 

@@ -298,66 +298,6 @@ export function nextPendingAttemptExcept(db: Db, batchId: string, excludeIds: re
   return row ? rowToCallAttempt(row) : null;
 }
 
-/** Every call of each given appointment, newest first (rule skips left out): the eligibility rules' history. */
-export function callsOfAppointments(db: Db, appointmentIds: readonly number[]): Map<number, CallAttempt[]> {
-  const out = new Map<number, CallAttempt[]>();
-  if (appointmentIds.length === 0) return out;
-  const rows = db
-    .prepare<[string], CallAttemptRow>(
-      `SELECT * FROM call_attempts WHERE appointment_id IN (SELECT value FROM json_each(?)) AND ${IS_CALL_SQL} ORDER BY created_at DESC, id DESC`,
-    )
-    .all(JSON.stringify(appointmentIds));
-  for (const row of rows) {
-    const list = out.get(row.appointment_id) ?? [];
-    list.push(rowToCallAttempt(row));
-    out.set(row.appointment_id, list);
-  }
-  return out;
-}
-
-/** Per-reason counts of a batch's skipped attempts (rule skips and the cancel's). */
-export function batchSkipCounts(db: Db, batchId: string): Partial<Record<SkipReason, number>> {
-  const rows = db
-    .prepare<[string], { reason: SkipReason; n: number }>(
-      `SELECT COALESCE(skip_reason, 'batch-cancelled') AS reason, COUNT(*) AS n FROM call_attempts WHERE batch_id = ? AND state = 'skipped' GROUP BY reason`,
-    )
-    .all(batchId);
-  return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
-}
-
-/** A batch's attempts grouped by the facts that decide their outcome: a few rows however large the batch. */
-export interface AttemptGroup {
-  state: AttemptState;
-  status: CallStatus | null;
-  isFinal: boolean;
-  answered: boolean;
-  answeredBy: string | null;
-  confirmation: Confirmation | null;
-  skipReason: SkipReason | null;
-  n: number;
-}
-
-export function batchAttemptGroups(db: Db, batchId: string): AttemptGroup[] {
-  return db
-    .prepare<
-      [string],
-      { state: AttemptState; status: CallStatus | null; is_final: number; answered: number; answered_by: string | null; confirmation: Confirmation | null; skip_reason: SkipReason | null; n: number }
-    >(
-      `SELECT state, status, is_final, answered, answered_by, confirmation, skip_reason, COUNT(*) AS n FROM call_attempts
-       WHERE batch_id = ? GROUP BY state, status, is_final, answered, answered_by, confirmation, skip_reason`,
-    )
-    .all(batchId)
-    .map((r) => ({
-      state: r.state,
-      status: r.status,
-      isFinal: r.is_final === 1,
-      answered: r.answered === 1,
-      answeredBy: r.answered_by,
-      confirmation: r.confirmation,
-      skipReason: r.skip_reason,
-      n: r.n,
-    }));
-}
 
 /** One page of a batch's attempts in dial order, after position `afterPosition` (the export reads a page at a time). */
 export function batchAttemptsPage(db: Db, batchId: string, afterPosition: number, limit: number): CallAttempt[] {
