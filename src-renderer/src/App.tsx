@@ -1,19 +1,23 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppState, ConnectionStatus, Envelope } from '../../src-main/core/api/contract';
+import type { ApiError, AppState, ConnectionStatus, Envelope } from '../../src-main/core/api/contract';
 import type { DeskClient } from './api/client';
 import { ApiContext, AppStateContext } from './api/hooks';
+import { AnnouncerProvider } from './components/Announcer';
 import { EventBridge } from './components/EventBridge';
+import { ErrorNotice } from './errors/ErrorNotice';
 import { AppointmentsView } from './views/AppointmentsView';
 import { BatchesView } from './views/BatchesView';
 import { ConnectionView } from './views/ConnectionView';
+import { ResultsView } from './views/ResultsView';
 import { SettingsView } from './views/SettingsView';
 import { SetupWizard } from './views/SetupWizard';
 
-type ViewName = 'appointments' | 'batches' | 'connection' | 'settings';
+type ViewName = 'appointments' | 'batches' | 'results' | 'connection' | 'settings';
 
 const NAV: { view: ViewName; label: string }[] = [
   { view: 'appointments', label: 'Appointments' },
-  { view: 'batches', label: 'Reminder batches' },
+  { view: 'batches', label: 'Batches' },
+  { view: 'results', label: 'Results' },
   { view: 'connection', label: 'Connection' },
   { view: 'settings', label: 'Settings' },
 ];
@@ -31,7 +35,7 @@ interface Rejections {
 
 export function App({ api }: { api: DeskClient }) {
   const [appState, setAppState] = useState<AppState | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [wizardOpen, setWizardOpen] = useState(false);
   const [view, setView] = useState<ViewName>('appointments');
   const [focusBatchId, setFocusBatchId] = useState<string | null>(null);
@@ -47,7 +51,7 @@ export function App({ api }: { api: DeskClient }) {
   }, []);
 
   const applyState = useCallback((result: Envelope<AppState>) => {
-    if (!result.ok) return setLoadError(result.error.message);
+    if (!result.ok) return setLoadError(result.error);
     setLoadError(null);
     setAppState(result.value);
     if (!result.value.setupComplete) setWizardOpen(true);
@@ -97,9 +101,9 @@ export function App({ api }: { api: DeskClient }) {
 
   if (loadError) {
     return (
-      <main className="fatal" role="alert">
+      <main className="fatal">
         <h1>Reminder Desk could not start</h1>
-        <p>{loadError}</p>
+        <ErrorNotice error={loadError} variant="inline" />
         <button type="button" className="button primary" onClick={() => loadState()}>
           Try again
         </button>
@@ -113,6 +117,7 @@ export function App({ api }: { api: DeskClient }) {
   return (
     <ApiContext.Provider value={api}>
       <AppStateContext.Provider value={appState}>
+        <AnnouncerProvider>
         <EventBridge
           onConnection={(status) => applyConnection(status)}
           // The engine follows every refusal with a connection-changed push, which updates the Connection screen.
@@ -182,13 +187,15 @@ export function App({ api }: { api: DeskClient }) {
               </header>
               <main className="content">
                 {view === 'appointments' && <AppointmentsView onOpenBatch={openBatch} />}
-                {view === 'batches' && <BatchesView focusBatchId={focusBatchId} />}
+                {view === 'batches' && <BatchesView key={focusBatchId ?? 'newest'} focusBatchId={focusBatchId} />}
+                {view === 'results' && <ResultsView onOpenBatch={openBatch} />}
                 {view === 'connection' && <ConnectionView connection={connection} onRefresh={() => loadConnection()} onLeftPractice={leftPractice} />}
                 {view === 'settings' && <SettingsView onLeftPractice={leftPractice} />}
               </main>
             </>
           )}
         </div>
+        </AnnouncerProvider>
       </AppStateContext.Provider>
     </ApiContext.Provider>
   );

@@ -1,11 +1,17 @@
 import { z } from 'zod';
-import type { Batch, BatchState, CallAttempt, CallbackMode, CallStatus, Confirmation, StatusEvent, StatusSource } from '../domain';
+import type { Batch, BatchState, CallAttempt, CallbackMode, CallStatus, Confirmation, DataMode, ReminderOutcome, SkipReason, StatusEvent, StatusSource } from '../domain';
 
 // THE API between the UI and the core, declared once. Electron's IPC gate, the preload bridge, the browser
 // preview's HTTP transport and the renderer's client are all typed from this table, so a missing or misspelled
 // operation fails to compile, and every argument crossing the boundary is checked with its zod schema.
 
-export type ApiError = { kind: 'validation' | 'not-found' | 'conflict' | 'twilio' | 'unavailable' | 'internal'; message: string };
+export type ApiError = {
+  kind: 'validation' | 'not-found' | 'conflict' | 'twilio' | 'unavailable' | 'internal';
+  /** A plain sentence for staff with what to do next (core/errors/staff-errors.ts). Never a full phone number. */
+  message: string;
+  /** The raw technical detail (library message, Twilio code) for a "Details" toggle; also in the log. Phone numbers masked. */
+  details?: string;
+};
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 // ---- views the UI renders -------------------------------------------------------------------------------
@@ -34,12 +40,19 @@ export interface CallSummary {
   durationSeconds: number | null;
   errorMessage: string | null;
   confirmation: Confirmation | null;
+  /** What this call achieved for the desk (final outcomes, or in-progress / waiting / not-called). */
+  outcome: ReminderOutcome;
+  /** Set when status is 'skipped': why the patient was not called. */
+  skipReason: SkipReason | null;
   updatedAt: string;
 }
 
 export interface TimelineView {
   appointment: AppointmentView;
-  calls: { attempt: CallSummary; events: TimelineEvent[] }[];
+  /** The full number: staff calling a patient back need it (shown in the patient's detail only, never logged). */
+  phoneNumber: string;
+  /** Newest call first. `callNumber` counts from the oldest (1); `isNewest` marks the first entry. */
+  calls: { attempt: CallSummary; events: TimelineEvent[]; callNumber: number; isNewest: boolean }[];
 }
 
 export type TimelineEvent = Pick<StatusEvent, 'id' | 'source' | 'sequenceNumber' | 'callStatus' | 'answeredBy' | 'durationSeconds' | 'errorCode' | 'twilioTimestamp' | 'receivedAt'>;
@@ -59,15 +72,122 @@ export interface ImportSummary {
   errors: RowErrorView[];
 }
 
+/** A batch as staff see it: named by the appointment day(s) it covers. */
+export interface BatchView extends Batch {
+  /** e.g. "Wed, Nov 25" or "Nov 25 – Nov 27" (clinic time); "Test call" for the wizard's call. */
+  label: string;
+  /** The clinic days (YYYY-MM-DD) of the batch's appointments, in order. */
+  days: string[];
+  mode: DataMode;
+}
+
+/** What staff can act on, counted per patient from final outcomes only (ringing / on the line are not outcomes). */
+export interface OutcomeCounts {
+  confirmed: number;
+  /** Cancelled by the patient: needs rescheduling. */
+  cancelled: number;
+  /** A person answered and pressed no key. */
+  reached: number;
+  voicemail: number;
+  notReached: number;
+  /** Not reached, by why. `notPlaced`: Twilio refused or never created the call. */
+  notReachedBy: { busy: number; noAnswer: number; failed: number; notPlaced: number };
+}
+
 export interface BatchProgress {
-  batch: Batch;
+  batch: BatchView;
   counts: Partial<Record<CallStatus | 'pending' | 'dialing' | 'skipped' | 'rejected', number>>;
   total: number;
   finished: number;
-  /** Seconds left at the calling pace, null when nothing is left to dial. */
+  /** Seconds left at the calling pace, null when nothing is left to dial (or the batch is paused). */
   etaSeconds: number | null;
   /** Calls still open when the batch timed out. */
   openCalls: number;
+  /** Final outcomes only. */
+  outcomes: OutcomeCounts;
+  /** Calls placed and not final yet (ringing, on the line): in progress even after a cancel, until they end. */
+  liveCalls: number;
+  /** Patients the batch will call but has not dialled yet. */
+  waiting: number;
+  /** Never called: the batch was cancelled first ("710 not called (batch cancelled)"). */
+  notCalledCancelled: number;
+  /** Left out at the start by a rule, by reason (already reminded, appointment passed, ...). */
+  skippedByRule: Partial<Record<SkipReason, number>>;
+  /**
+   * calling: dialling or waiting for calls; paused; finishing: cancelled / done dialling but calls are still live;
+   * done: nothing is live any more (the batch's state is final).
+   */
+  phase: 'calling' | 'paused' | 'finishing' | 'done';
+}
+
+/** One patient a batch would not call, and why. */
+export interface PlannedSkip {
+  appointmentId: number;
+  name: string;
+  appointmentAt: string;
+  reason: SkipReason;
+  /** The last outcome, for already-reminded patients (what "call again" would repeat). */
+  lastOutcome: ReminderOutcome | null;
+}
+
+/** The confirmation staff see before a batch starts: nothing here dials. */
+export interface BatchPlan {
+  /** Appointment ids that would be called, in calling order. */
+  toCall: number[];
+  skipped: PlannedSkip[];
+  skippedCounts: Partial<Record<SkipReason, number>>;
+  /** The caller number (the clinic's own), full. Null when none is set up. */
+  fromNumber: string | null;
+  mode: DataMode;
+  /** The batch's name: the appointment day(s) it covers. */
+  label: string;
+  callingHours: { start: string; end: string; timezone: string; withinNow: boolean };
+  /** Batches of this mode still calling or paused: starting another needs `alongsideRunning: true`. */
+  runningBatches: BatchView[];
+  /** Why nothing can be started right now (no Twilio set up, ...), or null. */
+  blockedReason: string | null;
+}
+
+/** Needs follow-up: the patient cancelled (reschedule) or was not reached. */
+export interface FollowUpRow {
+  appointmentId: number;
+  name: string;
+  /** Full number: staff call these patients back. */
+  phoneNumber: string;
+  appointmentAt: string;
+  location: string | null;
+  outcome: 'cancelled' | 'not-reached';
+  /** For not-reached: busy / no-answer / failed / not-placed. */
+  notReachedBy: 'busy' | 'no-answer' | 'failed' | 'not-placed' | null;
+  batchId: string;
+  lastCallAt: string | null;
+}
+
+export interface ResultsView {
+  /** What the results cover: a batch's label or the day. */
+  label: string;
+  outcomes: OutcomeCounts;
+  /** Patients whose reminder is still ringing / waiting to be dialled. */
+  inProgress: number;
+  /** Patients in scope never called (no batch yet, or cancelled / skipped). */
+  notCalled: number;
+  followUp: FollowUpRow[];
+  batches: BatchView[];
+}
+
+/** What leaving practice mode does with the practice data. */
+export interface PracticeDataSummary {
+  appointments: number;
+  batches: number;
+  calls: number;
+}
+
+export type ExportFormat = 'csv' | 'xlsx';
+export interface ExportResult {
+  savedTo: string | null;
+  downloadUrl: string | null;
+  /** The default file name, made in one place (core/export/export-file-name.ts). */
+  fileName: string;
 }
 
 export interface ConnectionStatus {
@@ -96,6 +216,7 @@ export interface AppState {
   version: string;
   setupComplete: boolean;
   practiceMode: boolean;
+  mode: DataMode;
   dataDir: string;
   settingsFile: string;
   timezone: string;
@@ -130,6 +251,18 @@ export interface CallbackRequestView {
 // ---- argument schemas -------------------------------------------------------------------------------------
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
+const appointmentIdList = z.array(z.number().int().positive()).max(50_000);
+const batchSelection = z
+  .object({
+    appointmentIds: appointmentIdList.min(1).optional(),
+    day: day.optional(),
+    /** Already-reminded patients staff chose to call again, one by one. */
+    callAgain: appointmentIdList.default([]),
+  })
+  .refine((a) => a.appointmentIds || a.day, 'choose appointments or a day');
+const exportFormat = z.enum(['csv', 'xlsx']).default('csv');
+/** Results and follow-up: of one batch or of one clinic day. */
+const resultsScope = z.object({ batchId: z.string().min(1).max(64).optional(), day: day.optional() }).refine((a) => !!a.batchId !== !!a.day, 'choose a batch or a day');
 const batchId = z.object({ batchId: z.string().min(1).max(64) });
 const none = z.object({}).strict();
 
@@ -166,8 +299,14 @@ export const apiContract = {
     ]),
   ).returns<ConnectionStatus>(),
   'setup/start-practice': op(none).returns<AppState>(),
-  /** Leaves practice mode for real calls: the setup wizard opens again. Refused while a batch is calling. */
-  'setup/leave-practice': op(none).returns<AppState>(),
+  /** What practice data exists (for the leave-practice confirmation). */
+  'setup/practice-data': op(none).returns<PracticeDataSummary>(),
+  /**
+   * Leaves practice mode for real calls: the setup wizard opens again and the screens show the real data only.
+   * The practice data is kept apart (default) or deleted. Refused while a batch is calling.
+   */
+  'setup/leave-practice': op(z.object({ practiceData: z.enum(['keep', 'delete']).default('keep') })).returns<AppState & { practiceData: PracticeDataSummary & { action: 'kept' | 'deleted' } }>(),
+  /** The wizard's test call: a test-call attempt, never a patient row (hidden from appointments, batches and results). */
   'setup/test-call': op(z.object({ to: z.string().min(3).max(32) })).returns<{ batchId: string; attemptId: number }>(),
   'setup/complete': op(none).returns<AppState>(),
 
@@ -175,21 +314,35 @@ export const apiContract = {
   'appointments/import': op(z.object({ fileName: z.string().min(1).max(255), contentBase64: z.string().max(70_000_000) })).returns<ImportSummary>(),
   'appointments/timeline': op(z.object({ appointmentId: z.number().int().positive() })).returns<TimelineView>(),
 
-  'batches/start': op(z.object({ appointmentIds: z.array(z.number().int().positive()).min(1).max(50_000).optional(), day: day.optional() }).refine((a) => a.appointmentIds || a.day, 'choose appointments or a day')).returns<BatchProgress>(),
+  /** What a start with the same selection would do; dials nothing. */
+  'batches/plan': op(batchSelection).returns<BatchPlan>(),
+  /**
+   * Applies the same rules as the plan: skipped patients are in the batch as `skipped` with the reason.
+   * `alongsideRunning`: staff confirmed a second batch while one runs (else 'conflict').
+   */
+  'batches/start': op(batchSelection.and(z.object({ alongsideRunning: z.boolean().default(false) }))).returns<BatchProgress>(),
   'batches/pause': op(batchId).returns<BatchProgress>(),
   'batches/resume': op(batchId).returns<BatchProgress>(),
   'batches/cancel': op(batchId).returns<BatchProgress>(),
-  'batches/list': op(none).returns<Batch[]>(),
+  'batches/list': op(none).returns<BatchView[]>(),
+  /** Every batch of the current mode still calling, paused, or with live calls (the progress view shows them all). */
+  'batches/active': op(none).returns<BatchProgress[]>(),
   'batches/progress': op(batchId).returns<BatchProgress>(),
   /** Electron: asks where to save with a dialog and writes the file. Browser preview: returns a download URL. */
-  'batches/export': op(batchId).returns<{ savedTo: string | null; downloadUrl: string | null }>(),
+  'batches/export': op(batchId.extend({ format: exportFormat })).returns<ExportResult>(),
+
+  /** Outcome counts and the needs-follow-up list of a batch or a clinic day. */
+  'results/get': op(resultsScope).returns<ResultsView>(),
+  /** The needs-follow-up list as a CSV or Excel file (same hosts' rules as batches/export). */
+  'results/export-follow-up': op(resultsScope.and(z.object({ format: exportFormat }))).returns<ExportResult>(),
 
   'connection/status': op(none).returns<ConnectionStatus>(),
   'connection/self-test': op(none).returns<SelfTestView>(),
 
   'settings/get': op(none).returns<EditableSettings>(),
   'settings/update': op(editableSettingsSchema.partial()).returns<EditableSettings>(),
-  'settings/preview-message': op(z.object({ template: z.string().max(3000) })).returns<{ text: string; problems: string[] }>(),
+  /** `keypadPrompt`: what the call asks after the message (press 1 / 2), so the preview shows everything a patient hears. */
+  'settings/preview-message': op(z.object({ template: z.string().max(3000) })).returns<{ text: string; problems: string[]; keypadPrompt?: string }>(),
 
   'callbacks/list': op(z.object({ limit: z.number().int().min(1).max(1000).default(200), callSid: z.string().max(64).optional() })).returns<CallbackRequestView[]>(),
 } as const;
@@ -207,6 +360,7 @@ export type ApiHandlers = { [K in OperationName]: (args: ParsedArgs<K>) => Promi
 
 export interface ApiEvents {
   'call-updated': { appointmentId: number; call: CallSummary };
+  /** Pushed for every batch whose progress changes; several batches may be running at once. */
   'batch-progress': BatchProgress;
   'connection-changed': ConnectionStatus;
   'appointments-changed': { reason: 'import' | 'batch' | 'confirmation' };

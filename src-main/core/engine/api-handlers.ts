@@ -3,6 +3,7 @@ import { ApiFailure } from '../api/invoke-operation';
 import { normalisePhoneNumber } from '../appointments/phone-number';
 import { ImportFileError, readAppointmentsBuffer } from '../appointments/read-appointments';
 import { renderReminderMessage, validateMessageTemplate } from '../appointments/reminder-message';
+import { GATHER_PROMPT } from '../twilio/reminder-twiml';
 import { listCallbackRequests } from '../store/callback-requests';
 import type { Engine, EngineContext } from '../engine';
 import { saveSettings, SettingsError } from '../settings/load-settings';
@@ -282,7 +283,7 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
       // Tomorrow at 2:30 PM clinic time reads naturally in the preview whatever today is.
       const at = new Date(ctx.clock() + 86_400_000).toISOString();
       const text = renderReminderMessage(template, { ...PREVIEW_APPOINTMENT, appointmentAt: at }, settings().scheduling.timezone);
-      return { text, problems };
+      return { text, problems, keypadPrompt: GATHER_PROMPT };
     },
 
     'callbacks/list': ({ limit, callSid }): CallbackRequestView[] =>

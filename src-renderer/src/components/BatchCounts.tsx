@@ -1,35 +1,21 @@
 import type { BatchProgress } from '../../../src-main/core/api/contract';
+import { liveCount, outcomeCountEntries } from '../status-words';
 
-export const COUNT_LABELS: Record<string, string> = {
-  pending: 'Waiting',
-  dialing: 'Dialing',
-  queued: 'Queued',
-  initiated: 'Calling',
-  ringing: 'Ringing',
-  'in-progress': 'On the line',
-  completed: 'Completed',
-  busy: 'Busy',
-  'no-answer': 'No answer',
-  failed: 'Failed',
-  canceled: 'Call cancelled',
-  rejected: 'Not placed',
-  skipped: 'Skipped',
-};
-
-const ORDER = Object.keys(COUNT_LABELS);
-
-export function countEntries(counts: BatchProgress['counts']): [string, number][] {
-  return ORDER.map((key): [string, number] => [key, counts[key as keyof typeof counts] ?? 0]).filter(([, n]) => n > 0);
-}
-
-export function BatchCounts({ counts }: { counts: BatchProgress['counts'] }) {
-  const entries = countEntries(counts);
-  if (entries.length === 0) return null;
+/** Calls still going are one "in progress" count; everything else is a final outcome. */
+export function BatchCounts({ counts, cancelled = false }: { counts: BatchProgress['counts']; cancelled?: boolean }) {
+  const live = liveCount(counts);
+  const entries = outcomeCountEntries(counts);
+  if (live === 0 && entries.length === 0) return null;
   return (
     <ul className="count-list" aria-label="Calls by status">
-      {entries.map(([key, n]) => (
+      {live > 0 && (
+        <li className="count count-live" data-testid="count-in-progress">
+          <span className="count-n">{live}</span> in progress
+        </li>
+      )}
+      {entries.map(([key, label, n]) => (
         <li key={key} className={`count count-${key}`} data-testid={`count-${key}`}>
-          <span className="count-n">{n}</span> {COUNT_LABELS[key]}
+          <span className="count-n">{n}</span> {key === 'skipped' && cancelled ? 'not called (batch cancelled)' : label}
         </li>
       ))}
     </ul>

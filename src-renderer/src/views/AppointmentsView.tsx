@@ -1,105 +1,95 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AppointmentView, BatchProgress, CallSummary, ImportSummary } from '../../../src-main/core/api/contract';
+import type { ApiError, AppointmentView, BatchPlan, BatchProgress, CallSummary, ImportSummary } from '../../../src-main/core/api/contract';
 import { useApi, useApiEvent, useAppState, useResync } from '../api/hooks';
-import { BatchCounts } from '../components/BatchCounts';
+import { batchHeadline, batchProgressLine } from '../batch-words';
+import { useAnnounce } from '../components/Announcer';
+import { BatchConfirmDialog } from '../components/BatchConfirmDialog';
+import { BatchStrips } from '../components/BatchStrips';
 import { ImportResult, fileToBase64 } from '../components/ImportResult';
-import { ProgressBar } from '../components/ProgressBar';
 import { StatusChip } from '../components/StatusChip';
-import { clinicDay, confirmationLabel, formatAppointmentTime, formatDayHeading, formatEta, isVoicemail, reminderStateLabel } from '../format';
+import { ErrorNotice } from '../errors/ErrorNotice';
+import { clinicDay, formatAppointmentTime, formatDayHeading } from '../format';
+import { STATUS_FILTERS, confirmationLabel, matchesStatusFilter, plural, reminderStateLabel, type StatusFilter } from '../status-words';
 import { TimelinePanel } from './TimelinePanel';
 
 const ROW_HEIGHT = 56;
 
-type StatusFilter = 'all' | 'not-called' | 'calling' | 'answered' | 'voicemail' | 'not-reached' | 'confirmed' | 'cancelled';
+/** Typing in the search box asks the core once the typing pauses. */
+const SEARCH_DELAY_MS = 200;
 
-const STATUS_FILTERS: { value: StatusFilter; label: string }[] = [
-  { value: 'all', label: 'Every status' },
-  { value: 'not-called', label: 'Not called yet' },
-  { value: 'calling', label: 'Calling now' },
-  { value: 'answered', label: 'Answered' },
-  { value: 'voicemail', label: 'Voicemail' },
-  { value: 'not-reached', label: 'Not reached (busy, no answer, failed)' },
-  { value: 'confirmed', label: 'Confirmed' },
-  { value: 'cancelled', label: 'Cancelled' },
-];
-
-function matchesStatus(row: AppointmentView, filter: StatusFilter): boolean {
-  const call = row.call;
-  switch (filter) {
-    case 'all':
-      return true;
-    case 'not-called':
-      return !call || call.status === 'skipped';
-    case 'calling':
-      return Boolean(call && !call.isFinal && call.status !== 'skipped');
-    case 'answered':
-      return Boolean(call?.answered && !isVoicemail(call.answeredBy));
-    case 'voicemail':
-      return Boolean(call && isVoicemail(call.answeredBy));
-    case 'not-reached':
-      return Boolean(call?.isFinal && !call.answered && call.status !== 'skipped');
-    case 'confirmed':
-      return row.confirmation === 'confirmed';
-    case 'cancelled':
-      return row.confirmation === 'cancelled';
-  }
-}
-
-const RUNNING_STATES = new Set(['running', 'paused']);
+type Selection = { appointmentIds: number[] } | { day: string };
 
 export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: string) => void }) {
   const api = useApi();
   const { timezone } = useAppState();
+  const announce = useAnnounce();
   const [rows, setRows] = useState<AppointmentView[] | null>(null);
-  const [listError, setListError] = useState<string | null>(null);
+  /** Every clinic day with appointments and the total count, from the last unfiltered answer. */
+  const [allDays, setAllDays] = useState<string[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [listError, setListError] = useState<ApiError | null>(null);
   const [day, setDay] = useState('');
   const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
   const [search, setSearch] = useState('');
+  const [searchAsked, setSearchAsked] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [timelineFor, setTimelineFor] = useState<number | null>(null);
   const [importing, setImporting] = useState(false);
   const [importSummary, setImportSummary] = useState<ImportSummary | null>(null);
-  const [importError, setImportError] = useState<string | null>(null);
+  const [importError, setImportError] = useState<ApiError | string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [batch, setBatch] = useState<BatchProgress | null>(null);
-  const [batchError, setBatchError] = useState<string | null>(null);
+  const [strips, setStrips] = useState<BatchProgress[]>([]);
+  const [batchError, setBatchError] = useState<ApiError | null>(null);
+  const [planning, setPlanning] = useState<{ selection: Selection; plan: BatchPlan } | null>(null);
   const [starting, setStarting] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
 
-  const load = useCallback(async () => {
-    // Everything is fetched once and filtered here: filtering 10,000 rows in memory is instant and the
-    // day/status/search boxes then never wait on a round trip.
-    const result = await api.invoke('appointments/list', {});
-    if (result.ok) {
-      setRows(result.value);
-      setListError(null);
-    } else setListError(result.error.message);
-  }, [api]);
+  useEffect(() => {
+    const timer = setTimeout(() => setSearchAsked(search.trim()), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
 
-  /** The batch strip: a batch that is calling wins; otherwise the one already shown is brought up to date. */
-  const loadBatch = useCallback(
-    async (shownBatchId: string | null) => {
-      const batches = await api.invoke('batches/list', {});
-      if (!batches.ok) return;
-      const batchId = batches.value.find((b) => RUNNING_STATES.has(b.state))?.id ?? shownBatchId;
-      if (!batchId) return;
-      const progress = await api.invoke('batches/progress', { batchId });
-      if (progress.ok) setBatch(progress.value);
-    },
-    [api],
-  );
+  // The core filters by day and name (one query, the board never holds rows it does not show); the status
+  // filter narrows that answer here, because it reads the live chips that pushes keep up to date.
+  const listSeq = useRef(0);
+  const load = useCallback(async () => {
+    const seq = ++listSeq.current;
+    const result = await api.invoke('appointments/list', { ...(day ? { day } : {}), ...(searchAsked ? { search: searchAsked } : {}) });
+    if (seq !== listSeq.current) return; // a newer filter was asked meanwhile
+    if (!result.ok) return setListError(result.error);
+    setRows(result.value);
+    setListError(null);
+    if (!day && !searchAsked) {
+      setTotal(result.value.length);
+      setAllDays([...new Set(result.value.map((row) => clinicDay(row.appointmentAt, timezone)))].sort());
+    }
+  }, [api, day, searchAsked, timezone]);
+
+  /** Every batch still calling, paused or with calls on the line: each gets its own strip. */
+  const loadStrips = useCallback(async () => {
+    const active = await api.invoke('batches/active', {});
+    if (!active.ok) return;
+    setStrips((current) => {
+      const activeIds = new Set(active.value.map((p) => p.batch.id));
+      // Finished strips already on screen stay (with their final numbers) until dismissed.
+      const finished = current.filter((p) => !activeIds.has(p.batch.id) && p.phase === 'done');
+      return [...active.value, ...finished];
+    });
+  }, [api]);
 
   useEffect(() => {
     void load();
-    void loadBatch(null);
-  }, [load, loadBatch]);
+  }, [load]);
+  useEffect(() => {
+    void loadStrips();
+  }, [loadStrips]);
 
   // Pushes sent while the event stream was down are lost: catch up each time it (re)connects.
   useResync(() => {
     void load();
-    void loadBatch(batch?.batch.id ?? null);
+    void loadStrips();
   });
 
   // Live: the core pushes each status as it is stored; nothing here polls.
@@ -108,21 +98,18 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
     setRows((current) => current && applyCallUpdate(current, appointmentId, call));
   });
   useApiEvent('batch-progress', (progress) => {
-    setBatch((current) => (!current || current.batch.id === progress.batch.id || !RUNNING_STATES.has(current.batch.state) ? progress : current));
+    setStrips((current) => {
+      const index = current.findIndex((p) => p.batch.id === progress.batch.id);
+      if (index === -1) return progress.phase === 'done' ? current : [...current, progress];
+      const next = current.slice();
+      next[index] = progress;
+      return next;
+    });
+    // Screen readers hear how the batch is going now and then (the announcer folds rapid updates together).
+    announce(`batch-${progress.batch.id}`, `${progress.batch.label}: ${batchHeadline(progress)}. ${batchProgressLine(progress)}.`);
   });
 
-  const days = useMemo(() => {
-    const set = new Set<string>();
-    for (const row of rows ?? []) set.add(clinicDay(row.appointmentAt, timezone));
-    return [...set].sort();
-  }, [rows, timezone]);
-
-  const visible = useMemo(() => {
-    const needle = search.trim().toLowerCase();
-    return (rows ?? []).filter(
-      (row) => (!day || clinicDay(row.appointmentAt, timezone) === day) && matchesStatus(row, statusFilter) && (!needle || row.name.toLowerCase().includes(needle)),
-    );
-  }, [rows, day, statusFilter, search, timezone]);
+  const visible = useMemo(() => (rows ?? []).filter((row) => matchesStatusFilter(row, statusFilter)), [rows, statusFilter]);
 
   // TanStack Virtual hands back a mutable instance, so the React Compiler leaves this component unmemoised.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -147,30 +134,41 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
     setImportSummary(null);
     try {
       if (!/\.(csv|xlsx)$/i.test(file.name)) {
-        setImportError(`${file.name} is not a CSV or Excel (.xlsx) file.`);
+        setImportError(`${file.name} is not a CSV or Excel (.xlsx) file. Save the list from your scheduling program as CSV or Excel and import that.`);
         return;
       }
       const result = await api.invoke('appointments/import', { fileName: file.name, contentBase64: await fileToBase64(file) });
       if (result.ok) {
         setImportSummary(result.value);
         void load();
-      } else setImportError(result.error.message);
+      } else setImportError(result.error);
     } finally {
       setImporting(false);
     }
   }
 
-  async function startBatch(args: { appointmentIds: number[] } | { day: string }) {
+  /** Nothing dials here: the core says what a start would do, and staff confirm it in a dialog. */
+  async function planBatch(selection: Selection) {
     setStarting(true);
     setBatchError(null);
-    const result = await api.invoke('batches/start', args);
+    const result = await api.invoke('batches/plan', { ...selection, callAgain: [] });
     setStarting(false);
-    if (!result.ok) return setBatchError(result.error.message);
-    setBatch(result.value);
-    setSelected(new Set());
+    if (!result.ok) return setBatchError(result.error);
+    setPlanning({ selection, plan: result.value });
   }
 
-  const batchActive = batch && RUNNING_STATES.has(batch.batch.state);
+  async function startBatch(choice: { callAgain: number[]; alongsideRunning: boolean }) {
+    if (!planning) return;
+    setStarting(true);
+    setBatchError(null);
+    const result = await api.invoke('batches/start', { ...planning.selection, ...choice });
+    setStarting(false);
+    setPlanning(null);
+    if (!result.ok) return setBatchError(result.error);
+    const started = result.value;
+    setStrips((current) => [...current.filter((p) => p.batch.id !== started.batch.id), started]);
+    setSelected(new Set());
+  }
 
   return (
     <div
@@ -196,7 +194,7 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
           <span>Day</span>
           <select value={day} onChange={(event) => setDay(event.target.value)} data-testid="filter-day">
             <option value="">All days</option>
-            {days.map((d) => (
+            {allDays.map((d) => (
               <option key={d} value={d}>
                 {formatDayHeading(d)}
               </option>
@@ -237,69 +235,48 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
             type="button"
             className="button primary"
             disabled={selectedVisible.length === 0 || starting}
-            onClick={() => void startBatch({ appointmentIds: selectedVisible.map((row) => row.id) })}
+            onClick={() => void planBatch({ appointmentIds: selectedVisible.map((row) => row.id) })}
             data-testid="call-selected"
           >
             Call selected ({selectedVisible.length})
           </button>
           {day && (
-            <button type="button" className="button primary" disabled={starting} onClick={() => void startBatch({ day })} data-testid="call-day">
-              Call everyone on {formatDayHeading(day)}
+            <button type="button" className="button primary" disabled={starting} onClick={() => void planBatch({ day })} data-testid="call-day">
+              Call everyone on {formatDayHeading(day)}…
             </button>
           )}
         </div>
       </div>
 
-      {importError && (
-        <p className="error-banner" role="alert">
-          {importError}
-        </p>
-      )}
+      {importError && <ErrorNotice error={importError} testId="import-error" />}
       {importSummary && <ImportResult summary={importSummary} onClose={() => setImportSummary(null)} />}
-      {batchError && (
-        <p className="error-banner" role="alert">
-          {batchError}
-        </p>
-      )}
-      {batch && (
-        <section className="batch-strip" data-testid="batch-strip" aria-label="Current batch">
-          <div className="batch-strip-head">
-            <strong>{batch.finished >= batch.total ? 'All calls finished' : batch.batch.state === 'paused' ? 'Batch paused' : batchActive ? 'Calling…' : 'Last batch stopped'}</strong>
-            <span>
-              {batch.finished} of {batch.total} calls finished{batchActive && batch.etaSeconds !== null ? ` · ${formatEta(batch.etaSeconds)}` : ''}
-            </span>
-            <button type="button" className="button small" onClick={() => onOpenBatch(batch.batch.id)}>
-              Open batch
-            </button>
-          </div>
-          <ProgressBar done={batch.finished} total={batch.total} label="Batch progress" />
-          <BatchCounts counts={batch.counts} />
-        </section>
-      )}
+      {batchError && <ErrorNotice error={batchError} testId="batch-error" />}
+      <BatchStrips strips={strips} onOpenBatch={onOpenBatch} onDismiss={(batchId) => setStrips((current) => current.filter((p) => p.batch.id !== batchId))} />
+      {planning && <BatchConfirmDialog plan={planning.plan} busy={starting} onConfirm={(choice) => void startBatch(choice)} onCancel={() => setPlanning(null)} />}
 
       <div className="board-body">
-        <div className="table-wrap" role="table" aria-label="Appointments" aria-rowcount={visible.length + 1}>
+        <div className={`table-wrap${timelineFor !== null ? ' with-drawer' : ''}`} role="table" aria-label="Appointments" aria-rowcount={visible.length + 1}>
           <div className="appt-row appt-head" role="row">
             <span role="columnheader" className="cell-check">
               <input type="checkbox" aria-label="Select every appointment shown" checked={allVisibleSelected} onChange={toggleAllVisible} data-testid="select-all" />
             </span>
             <span role="columnheader">Patient</span>
-            <span role="columnheader">Phone</span>
+            <span role="columnheader" className="col-phone">Phone</span>
             <span role="columnheader">Appointment</span>
-            <span role="columnheader">Reminder</span>
+            <span role="columnheader" className="col-reminder">Reminder</span>
             <span role="columnheader">Call status</span>
-            <span role="columnheader">Confirmation</span>
+            <span role="columnheader" title="What the patient answered on the call">Answer</span>
           </div>
           <div className="appt-scroll" ref={scroller} data-testid="appointments-scroll">
             {rows === null && !listError && <p className="empty">Loading appointments…</p>}
-            {listError && <p className="error-text">{listError}</p>}
-            {rows !== null && rows.length === 0 && (
+            {listError && <ErrorNotice error={listError} variant="inline" />}
+            {rows !== null && rows.length === 0 && !day && !searchAsked && (
               <div className="empty" data-testid="appointments-empty">
                 <p>No appointments yet.</p>
                 <p>Import your appointment list (CSV or Excel) with the button above, or drop the file here.</p>
               </div>
             )}
-            {rows !== null && rows.length > 0 && visible.length === 0 && <p className="empty">No appointment matches these filters.</p>}
+            {rows !== null && visible.length === 0 && (day || searchAsked || rows.length > 0) && <p className="empty">No appointment matches these filters.</p>}
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((item) => {
                 const row = visible[item.index];
@@ -318,13 +295,13 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
                       <input type="checkbox" aria-label={`Select ${row.name}`} checked={selected.has(row.id)} onChange={() => toggle(row.id)} />
                     </span>
                     <span role="cell">
-                      <button type="button" className="link-button" onClick={() => setTimelineFor(row.id)} title="Show the call timeline">
+                      <button type="button" className="link-button" onClick={() => setTimelineFor(row.id)} title="Show this patient’s calls and phone number">
                         {row.name}
                       </button>
                     </span>
-                    <span role="cell" className="mono">{row.maskedPhone}</span>
+                    <span role="cell" className="mono col-phone">{row.maskedPhone}</span>
                     <span role="cell">{formatAppointmentTime(row.appointmentAt, timezone)}</span>
-                    <span role="cell">{reminderStateLabel(row.call)}</span>
+                    <span role="cell" className="col-reminder">{reminderStateLabel(row.call)}</span>
                     <span role="cell">
                       <StatusChip call={row.call} testId={`call-status-${row.id}`} />
                     </span>
@@ -337,7 +314,7 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
             </div>
           </div>
           <div className="table-foot" data-testid="appointments-count">
-            {rows ? `${visible.length} of ${rows.length} appointments shown` : ''}
+            {rows ? `${visible.length} of ${plural(total ?? rows.length, 'appointment')} shown` : ''}
             {selected.size > 0 ? ` · ${selected.size} selected` : ''}
           </div>
         </div>
