@@ -19,7 +19,7 @@ export function callStatusLabel(call: CallSummary | null): { label: string; tone
     case 'dialing':
       return call.isFinal ? { label: 'Not placed', tone: 'bad' } : { label: 'Dialing', tone: 'live' };
     case 'skipped':
-      return { label: 'Skipped', tone: 'idle' };
+      return { label: 'Not called', tone: 'idle' };
     case 'queued':
       return { label: 'Queued', tone: 'live' };
     case 'initiated':
@@ -47,7 +47,7 @@ export function callStatusLabel(call: CallSummary | null): { label: string; tone
 /** The reminder's outcome in one phrase: did the patient get the message? Kept short for the 1024-px board. */
 export function reminderStateLabel(call: CallSummary | null): string {
   if (!call) return 'Not sent';
-  if (call.status === 'skipped') return 'Skipped';
+  if (call.status === 'skipped') return 'Not called';
   if (!call.isFinal) return call.status === 'pending' ? 'Waiting in batch' : 'Calling now';
   if (call.answered && isVoicemail(call.answeredBy)) return 'Voicemail left';
   if (call.answered) return 'Delivered';
@@ -141,15 +141,12 @@ export const RESULT_GROUP_HINTS: Record<ResultGroup, string> = {
 
 export const RESULT_GROUPS = Object.keys(RESULT_GROUP_LABELS) as ResultGroup[];
 
-/** The result group of one appointment's latest call, or null while the call is open / not made. */
+/** The result group of one appointment's latest call, or null while the call is open / not made (the core decides it). */
 export function resultGroup(row: Pick<AppointmentView, 'confirmation' | 'call'>): ResultGroup | null {
   if (row.confirmation === 'confirmed') return 'confirmed';
   if (row.confirmation === 'cancelled') return 'cancelled';
-  const call = row.call;
-  if (!call || call.status === 'skipped' || !call.isFinal) return null;
-  if (call.answered && isVoicemail(call.answeredBy)) return 'voicemail';
-  if (call.answered) return 'reached';
-  return 'not-reached';
+  const outcome = row.call?.outcome;
+  return outcome === 'confirmed' || outcome === 'cancelled' || outcome === 'reached' || outcome === 'voicemail' || outcome === 'not-reached' ? outcome : null;
 }
 
 // ---- the board's status filter ------------------------------------------------------------------------------

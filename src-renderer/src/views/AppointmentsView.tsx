@@ -330,6 +330,8 @@ function applyCallUpdate(rows: AppointmentView[], appointmentId: number, call: C
   if (!row) return rows;
   // Events may arrive out of order across calls of the same appointment: keep the newest attempt.
   if (row.call && row.call.attemptId > call.attemptId) return rows;
+  // A later batch that left this patient out (already reminded, ...) does not hide the call that reminded them.
+  if (call.status === 'skipped' && row.call && row.call.status !== 'skipped') return rows;
   const next = rows.slice();
   next[index] = { ...row, call, confirmation: call.confirmation ?? row.confirmation };
   return next;

@@ -19,15 +19,9 @@ function inSequence(events: TimelineEvent[]): TimelineEvent[] {
 
 type TimelineCall = TimelineView['calls'][number];
 
-/** Newest call first: staff open a timeline to see what just happened. Attempt ids grow with time. */
+/** Newest call first (the core sends them so; sorted again so the label can never sit on an older call). */
 function newestFirst(calls: TimelineCall[]): TimelineCall[] {
-  return [...calls].sort((a, b) => b.attempt.attemptId - a.attempt.attemptId);
-}
-
-/** The full number when the core sends it (staff call patients back from here), else the masked one. */
-function phoneFor(appointment: TimelineView['appointment']): string {
-  const full = (appointment as { phoneNumber?: string | null }).phoneNumber;
-  return full ?? appointment.maskedPhone;
+  return [...calls].sort((a, b) => b.callNumber - a.callNumber || b.attempt.attemptId - a.attempt.attemptId);
 }
 
 /**
@@ -96,7 +90,7 @@ export function TimelinePanel({ appointmentId, onClose }: { appointmentId: numbe
           <dl className="timeline-patient facts">
             <dt>Phone</dt>
             <dd className="mono" data-testid="timeline-phone">
-              {phoneFor(timeline.appointment)}
+              {timeline.phoneNumber}
             </dd>
             <dt>Appointment</dt>
             <dd>
@@ -107,10 +101,10 @@ export function TimelinePanel({ appointmentId, onClose }: { appointmentId: numbe
             <dd>{confirmationLabel(timeline.appointment.confirmation)}</dd>
           </dl>
           {calls.length === 0 && <p className="muted">No reminder call has been made for this appointment yet.</p>}
-          {calls.map(({ attempt, events }, index) => (
+          {calls.map(({ attempt, events, callNumber }, index) => (
             <section key={attempt.attemptId} className="timeline-call" data-testid="timeline-call" data-latest={index === 0 ? 'true' : 'false'}>
               <h3>
-                {index === 0 ? 'Latest call' : `Earlier call · ${formatDateTime(attempt.updatedAt, timezone)}`} <StatusChip call={attempt} />
+                {index === 0 ? 'Latest call' : `Call ${callNumber} · ${formatDateTime(attempt.updatedAt, timezone)}`} <StatusChip call={attempt} />
               </h3>
               <p className="muted small">
                 {reminderStateLabel(attempt)}
