@@ -6,7 +6,8 @@ import type { SweepReport } from './polling/reconciler';
 import { createApiHandlers } from './engine/api-handlers';
 import { EngineServices, type EngineStartOptions } from './engine/services';
 import { EngineEvents } from './engine/engine-events';
-import { exportBatchLog } from './engine/export-batch';
+import { exportBatchLog, writeExportFor } from './engine/export-batch';
+import type { ExportRequest } from './export/exports';
 import { configureLogging, ConsoleSink, createLogger, RotatingFileSink, type LogLevel, type LogSink } from './logging/logger';
 import { loadSettings, SettingsError, resolveSettingsFile } from './settings/load-settings';
 import type { Settings } from './settings/schema';
@@ -43,6 +44,8 @@ export interface EngineOptions {
   cwd?: string;
   /** Test seam: poller and reconciler timing in real milliseconds (defaults: first poll 10 s, sweep every 60 s). */
   timing?: EngineTiming;
+  /** The do-not-call list (store/do-not-call.ts `isOnDoNotCallList`); default: nobody is on it. */
+  isDoNotCall?: (e164: string) => boolean;
 }
 
 export interface EngineTiming {
@@ -67,6 +70,7 @@ export interface EngineContext {
   simulatorOverrides: Partial<SimulatorOptions>;
   tunnelProvider: TunnelProvider | undefined;
   timing: EngineTiming;
+  isDoNotCall: ((e164: string) => boolean) | undefined;
   getSettings(): Settings;
   setSettings(next: Settings): void;
 }
@@ -130,6 +134,7 @@ export class Engine {
       simulatorOverrides: opts.simulator ?? {},
       tunnelProvider: opts.tunnelProvider,
       timing: opts.timing ?? {},
+      isDoNotCall: opts.isDoNotCall,
       getSettings: () => settings,
       setSettings: (next) => {
         settings = next;
@@ -178,14 +183,21 @@ export class Engine {
     return exportBatchLog(this.db, batch, this.settings.scheduling.timezone, target);
   }
 
+  /** The one export path: a batch log or a follow-up list, CSV or Excel, of the current mode's data, to a file or a stream. */
+  exportFile(request: ExportRequest, target: string | NodeJS.WritableStream): Promise<{ rows: number; savedTo: string | null }> {
+    return writeExportFor(this.db, request, { timezone: this.settings.scheduling.timezone, practice: this.services.practice }, target);
+  }
+
   // ---- operations the CLI drives directly (the UI reaches the same through handlers()) ----------------------
 
   importFile(file: string): ReturnType<EngineServices['importFile']> {
     return this.services.importFile(file);
   }
 
-  createBatch(appointmentIds: readonly number[]): Batch {
-    return this.services.createBatch(appointmentIds);
+  /** A batch of these appointments by the eligibility rules (`run`: `callAgain` = every one with --again). */
+  createBatch(appointmentIds: readonly number[], opts: { callAgain?: readonly number[]; keepWhenNobodyToCall?: boolean; alongsideRunning?: boolean } = {}): Batch {
+    const { callAgain, ...request } = opts;
+    return this.services.createBatch({ appointmentIds, ...(callAgain ? { callAgain } : {}) }, request);
   }
 
   runBatch(batchId: string, opts: { waitSeconds?: number } = {}): ReturnType<EngineServices['runBatch']> {

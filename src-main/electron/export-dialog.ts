@@ -1,7 +1,9 @@
 import path from 'node:path';
-import type { ApiHandlers } from '../core/api/contract';
+import type { ApiHandlers, ExportFormat } from '../core/api/contract';
+import { exportFileName, type ExportRequest } from '../core/export/exports';
 
-// `batches/export` in the desktop app: staff choose where the CSV goes with the system's save dialog.
+// The exports in the desktop app: staff choose where the file goes with the system's save dialog. The core writes
+// it (export/exports.ts) and names it by default; this host only chooses where.
 
 export interface SaveDialogResult {
   canceled: boolean;
@@ -10,31 +12,42 @@ export interface SaveDialogResult {
 
 export interface ExportDialogDeps {
   showSaveDialog: (options: { title: string; defaultPath: string; buttonLabel: string; filters: { name: string; extensions: string[] }[] }) => Promise<SaveDialogResult>;
-  /** Throws the engine's not-found ApiFailure for an unknown batch (the `batches/progress` handler does). */
-  assertBatchExists: (batchId: string) => Promise<unknown> | unknown;
-  exportBatch: (batchId: string, filePath: string) => Promise<{ savedTo: string | null }>;
+  /** Throws the engine's not-found ApiFailure for an unknown batch (the core's own export handlers check it). */
+  assertExists: (request: ExportRequest) => Promise<unknown> | unknown;
+  exportFile: (request: ExportRequest, filePath: string) => Promise<{ savedTo: string | null }>;
   /** Where the dialog opens, e.g. the user's Documents folder. */
   defaultFolder: string;
 }
 
-/** `reminder-log-<batch>.csv`, with anything a file system might reject in the id replaced. */
+const FILTERS: Record<ExportFormat, { name: string; extensions: string[] }> = {
+  csv: { name: 'CSV (spreadsheet)', extensions: ['csv'] },
+  xlsx: { name: 'Excel workbook', extensions: ['xlsx'] },
+};
+
+/** The default name of a batch's CSV log (kept for callers of the old single export). */
 export function defaultExportName(batchId: string): string {
-  return `reminder-log-${batchId.replace(/[^\w.-]+/g, '-')}.csv`;
+  return exportFileName({ kind: 'batch-log', batchId, format: 'csv' });
 }
 
-export function createExportHandler(deps: ExportDialogDeps): ApiHandlers['batches/export'] {
-  return async ({ batchId }) => {
-    // Checked before the dialog opens, so nobody picks a folder for a batch that is not there.
-    await deps.assertBatchExists(batchId);
-    const choice = await deps.showSaveDialog({
-      title: 'Save the reminder call log',
-      defaultPath: path.join(deps.defaultFolder, defaultExportName(batchId)),
-      buttonLabel: 'Save CSV',
-      filters: [{ name: 'CSV (spreadsheet)', extensions: ['csv'] }],
-    });
-    if (choice.canceled || !choice.filePath) return { savedTo: null, downloadUrl: null };
-    const file = path.extname(choice.filePath) ? choice.filePath : `${choice.filePath}.csv`;
-    const { savedTo } = await deps.exportBatch(batchId, file);
-    return { savedTo, downloadUrl: null };
+async function saveWithDialog(deps: ExportDialogDeps, request: ExportRequest, title: string) {
+  // Checked before the dialog opens, so nobody picks a folder for a batch that is not there.
+  await deps.assertExists(request);
+  const fileName = exportFileName(request);
+  const choice = await deps.showSaveDialog({
+    title,
+    defaultPath: path.join(deps.defaultFolder, fileName),
+    buttonLabel: request.format === 'xlsx' ? 'Save Excel file' : 'Save CSV',
+    filters: [FILTERS[request.format]],
+  });
+  if (choice.canceled || !choice.filePath) return { savedTo: null, downloadUrl: null, fileName };
+  const file = path.extname(choice.filePath) ? choice.filePath : `${choice.filePath}.${request.format}`;
+  const { savedTo } = await deps.exportFile(request, file);
+  return { savedTo, downloadUrl: null, fileName };
+}
+
+export function createExportHandlers(deps: ExportDialogDeps): Pick<ApiHandlers, 'batches/export' | 'results/export-follow-up'> {
+  return {
+    'batches/export': ({ batchId, format }) => saveWithDialog(deps, { kind: 'batch-log', batchId, format }, 'Save the reminder call log'),
+    'results/export-follow-up': ({ batchId, day, format }) => saveWithDialog(deps, { kind: 'follow-up', batchId, day, format }, 'Save the needs-follow-up list'),
   };
 }

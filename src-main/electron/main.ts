@@ -6,7 +6,8 @@ import { Engine } from '../core/engine';
 import { createLogger } from '../core/logging/logger';
 import { defaultDataDir } from '../core/settings/load-settings';
 import { appEntryUrl, resolveAppOrigin } from './app-origin';
-import { createExportHandler } from './export-dialog';
+import { createExportHandlers } from './export-dialog';
+import { assertExportable } from '../core/export/assert-exportable';
 import { forwardEvents, registerIpcGate } from './ipc-gate';
 import { findSqliteNativeBinding } from './native-binding';
 import { createDesktopSecretStore } from './safe-storage-cipher';
@@ -71,10 +72,10 @@ async function start(): Promise<void> {
   const core = engine.handlers();
   const handlers: ApiHandlers = {
     ...core,
-    'batches/export': createExportHandler({
-      assertBatchExists: (batchId) => core['batches/progress']({ batchId }),
+    ...createExportHandlers({
+      assertExists: (request) => assertExportable(core, request),
       showSaveDialog: (options) => (window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options)),
-      exportBatch: (batchId, filePath) => engine.exportBatch(batchId, filePath),
+      exportFile: (request, filePath) => engine.exportFile(request, filePath),
       defaultFolder: app.getPath('documents'),
     }),
   };

@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { EVENT_NAMES, type ApiHandlers } from '../core/api/contract';
 import { invokeOperation } from '../core/api/invoke-operation';
+import { assertExportable } from '../core/export/assert-exportable';
+import { EXPORT_CONTENT_TYPES, exportFileName, exportRequestFrom, type ExportRequest } from '../core/export/exports';
 
 // The browser preview: the same React renderer the Electron window shows, served on its OWN loopback listener
 // (never the public callback listener) and talking to the real core over HTTP + Server-Sent Events.
@@ -44,8 +46,8 @@ export interface PreviewServerOptions {
   port?: number;
   /** The per-launch secret; a random one is made when omitted. */
   token?: string;
-  /** Streams a batch's log CSV into `writable` (the engine's batch-log format). */
-  exportBatch(batchId: string, writable: Writable): Promise<unknown> | void;
+  /** Streams an export (batch log or follow-up list, CSV or Excel) into `writable`: the engine's one export path. */
+  exportFile(request: ExportRequest, writable: Writable): Promise<unknown> | void;
   onInternalError?: (operation: string, error: unknown) => void;
 }
 
@@ -75,11 +77,17 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     ...options.handlers,
     // The browser cannot be handed a save dialog: the preview answers with a token-bearing download link instead,
     // after asking the core whether the batch exists (so a wrong id is an error here, not a broken download).
-    'batches/export': async ({ batchId }) => {
-      await options.handlers['batches/progress']({ batchId });
-      return { savedTo: null, downloadUrl: `/api/batches/${encodeURIComponent(batchId)}/export.csv?token=${encodeURIComponent(token)}` };
-    },
+    'batches/export': async ({ batchId, format }) => downloadLink({ kind: 'batch-log', batchId, format }),
+    'results/export-follow-up': async ({ batchId, day, format }) => downloadLink({ kind: 'follow-up', batchId, day, format }),
   };
+
+  async function downloadLink(request: ExportRequest) {
+    await assertExportable(options.handlers, request);
+    const query = new URLSearchParams({ kind: request.kind, format: request.format, token });
+    if (request.batchId) query.set('batchId', request.batchId);
+    if (request.kind === 'follow-up' && request.day) query.set('day', request.day);
+    return { savedTo: null, downloadUrl: `/api/export?${query.toString()}`, fileName: exportFileName(request) };
+  }
 
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   const hostIsOurs = (req: http.IncomingMessage) => allowedHosts().has(String(req.headers.host ?? '').toLowerCase());
@@ -117,7 +125,12 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     if (url.pathname === '/api/invoke') return handleInvoke(req, res);
     if (url.pathname === '/api/events') return handleEvents(req, res, url);
     const exportMatch = /^\/api\/batches\/([^/]+)\/export\.csv$/.exec(url.pathname);
-    if (exportMatch?.[1]) return handleExport(req, res, url, decodeURIComponent(exportMatch[1]));
+    if (exportMatch?.[1]) return handleExport(req, res, url, { kind: 'batch-log', batchId: decodeURIComponent(exportMatch[1]), format: 'csv' });
+    if (url.pathname === '/api/export') {
+      const request = exportRequestFrom(url.searchParams);
+      if (!request) return sendJson(res, 400, { ok: false, error: { kind: 'validation', message: 'Not a known export.' } });
+      return handleExport(req, res, url, request);
+    }
     if (url.pathname.startsWith('/api/')) return sendJson(res, 404, { ok: false, error: { kind: 'not-found', message: 'No such API route.' } });
     return serveStatic(req, res, url.pathname);
   }
@@ -166,26 +179,27 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     res.on('close', cleanup);
   }
 
-  async function handleExport(req: http.IncomingMessage, res: http.ServerResponse, url: URL, batchId: string) {
+  async function handleExport(req: http.IncomingMessage, res: http.ServerResponse, url: URL, request: ExportRequest) {
     if (req.method !== 'GET') return sendJson(res, 405, { ok: false, error: { kind: 'validation', message: 'Use GET.' } }, { Allow: 'GET' });
     if (!tokenMatches(url.searchParams.get('token'))) return sendJson(res, 401, { ok: false, error: { kind: 'unavailable', message: 'Missing or wrong preview token.' } });
-    const known = await invokeOperation(options.handlers, 'batches/progress', { batchId }, options.onInternalError);
-    if (!known.ok) return sendJson(res, known.error.kind === 'not-found' ? 404 : 400, known);
-    const safeName = batchId.replace(/[^A-Za-z0-9_-]/g, '_');
-    // setHeader (not writeHead): the headers only go out with the first CSV bytes, so an early failure can still
+    if (request.batchId) {
+      const known = await invokeOperation(options.handlers, 'batches/progress', { batchId: request.batchId }, options.onInternalError);
+      if (!known.ok) return sendJson(res, known.error.kind === 'not-found' ? 404 : 400, known);
+    }
+    // setHeader (not writeHead): the headers only go out with the first bytes, so an early failure can still
     // be answered with a proper error status.
     res.statusCode = 200;
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="reminder-batch-${safeName}.csv"`);
+    res.setHeader('Content-Type', EXPORT_CONTENT_TYPES[request.format]);
+    res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(request)}"`);
     res.setHeader('Cache-Control', 'no-store');
     try {
-      await options.exportBatch(batchId, res);
+      await options.exportFile(request, res);
       if (!res.writableEnded) res.end();
     } catch (error) {
       options.onInternalError?.('batches/export', error);
       if (!res.headersSent) {
         res.removeHeader('Content-Disposition');
-        sendJson(res, 500, { ok: false, error: { kind: 'internal', message: 'The batch log could not be exported.' } });
+        sendJson(res, 500, { ok: false, error: { kind: 'internal', message: 'The export could not be written.' } });
       } else res.destroy();
     }
   }

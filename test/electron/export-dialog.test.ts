@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiFailure } from '../../src-main/core/api/invoke-operation';
-import { createExportHandler, defaultExportName, type ExportDialogDeps } from '../../src-main/electron/export-dialog';
+import { createExportHandlers, defaultExportName, type ExportDialogDeps } from '../../src-main/electron/export-dialog';
 
 vi.mock('electron', () => {
   throw new Error('the export handler takes the dialog as a parameter');
@@ -10,8 +10,8 @@ vi.mock('electron', () => {
 function deps(over: Partial<ExportDialogDeps> = {}) {
   return {
     showSaveDialog: vi.fn<ExportDialogDeps['showSaveDialog']>(async () => ({ canceled: false, filePath: '/home/desk/Documents/monday.csv' })),
-    assertBatchExists: vi.fn(async () => ({})),
-    exportBatch: vi.fn(async (_batchId: string, filePath: string) => ({ savedTo: filePath })),
+    assertExists: vi.fn(async () => ({})),
+    exportFile: vi.fn(async (_request: unknown, filePath: string) => ({ savedTo: filePath })),
     defaultFolder: '/home/desk/Documents',
     ...over,
   };
@@ -20,26 +20,39 @@ function deps(over: Partial<ExportDialogDeps> = {}) {
 describe('batches/export in the desktop app', () => {
   it('offers reminder-log-<batch>.csv in the default folder and writes where staff chose', async () => {
     const d = deps();
-    await expect(createExportHandler(d)({ batchId: 'b-2025-03-01' })).resolves.toEqual({ savedTo: '/home/desk/Documents/monday.csv', downloadUrl: null });
+    await expect(createExportHandlers(d)['batches/export']({ batchId: 'b-2025-03-01', format: 'csv' })).resolves.toEqual({
+      savedTo: '/home/desk/Documents/monday.csv',
+      downloadUrl: null,
+      fileName: 'reminder-log-b-2025-03-01.csv',
+    });
     expect(d.showSaveDialog).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: path.join('/home/desk/Documents', 'reminder-log-b-2025-03-01.csv') }));
-    expect(d.exportBatch).toHaveBeenCalledWith('b-2025-03-01', '/home/desk/Documents/monday.csv');
+    expect(d.exportFile).toHaveBeenCalledWith({ kind: 'batch-log', batchId: 'b-2025-03-01', format: 'csv' }, '/home/desk/Documents/monday.csv');
+  });
+
+  it('saves the follow-up list of a day as Excel, named by the day', async () => {
+    const d = deps({ showSaveDialog: vi.fn(async () => ({ canceled: false, filePath: '/tmp/calls' })) });
+    await createExportHandlers(d)['results/export-follow-up']({ day: '2026-11-25', format: 'xlsx' });
+    expect(d.showSaveDialog).toHaveBeenCalledWith(
+      expect.objectContaining({ defaultPath: path.join('/home/desk/Documents', 'follow-up-2026-11-25.xlsx'), filters: [{ name: 'Excel workbook', extensions: ['xlsx'] }] }),
+    );
+    expect(d.exportFile).toHaveBeenCalledWith({ kind: 'follow-up', day: '2026-11-25', batchId: undefined, format: 'xlsx' }, '/tmp/calls.xlsx');
   });
 
   it('writes nothing when the dialog is cancelled', async () => {
     const d = deps({ showSaveDialog: vi.fn(async () => ({ canceled: true, filePath: '' })) });
-    await expect(createExportHandler(d)({ batchId: 'b1' })).resolves.toEqual({ savedTo: null, downloadUrl: null });
-    expect(d.exportBatch).not.toHaveBeenCalled();
+    await expect(createExportHandlers(d)['batches/export']({ batchId: 'b1', format: 'csv' })).resolves.toEqual({ savedTo: null, downloadUrl: null, fileName: 'reminder-log-b1.csv' });
+    expect(d.exportFile).not.toHaveBeenCalled();
   });
 
   it('adds .csv when the chosen name has no extension', async () => {
     const d = deps({ showSaveDialog: vi.fn(async () => ({ canceled: false, filePath: '/tmp/for-manager' })) });
-    await createExportHandler(d)({ batchId: 'b1' });
-    expect(d.exportBatch).toHaveBeenCalledWith('b1', '/tmp/for-manager.csv');
+    await createExportHandlers(d)['batches/export']({ batchId: 'b1', format: 'csv' });
+    expect(d.exportFile).toHaveBeenCalledWith(expect.anything(), '/tmp/for-manager.csv');
   });
 
   it('does not open the dialog for a batch that does not exist', async () => {
-    const d = deps({ assertBatchExists: vi.fn(async () => Promise.reject(new ApiFailure('not-found', 'There is no batch nope'))) });
-    await expect(createExportHandler(d)({ batchId: 'nope' })).rejects.toMatchObject({ kind: 'not-found' });
+    const d = deps({ assertExists: vi.fn(async () => Promise.reject(new ApiFailure('not-found', 'There is no batch nope'))) });
+    await expect(createExportHandlers(d)['batches/export']({ batchId: 'nope', format: 'csv' })).rejects.toMatchObject({ kind: 'not-found' });
     expect(d.showSaveDialog).not.toHaveBeenCalled();
   });
 

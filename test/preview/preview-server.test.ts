@@ -12,12 +12,30 @@ const TOKEN = 'test-token-0123456789abcdef';
 
 function progressOf(batchId: string): BatchProgress {
   return {
-    batch: { id: batchId, state: 'completed', simulated: true, createdAt: '2026-01-01T00:00:00Z', finishedAt: null, waitDeadline: null, total: 1 },
+    batch: {
+      id: batchId,
+      state: 'completed',
+      simulated: true,
+      createdAt: '2026-01-01T00:00:00Z',
+      finishedAt: null,
+      waitDeadline: null,
+      total: 1,
+      testCall: false,
+      label: 'Thu, Jan 1',
+      days: ['2026-01-01'],
+      mode: 'practice',
+    },
     counts: { completed: 1 },
     total: 1,
     finished: 1,
     etaSeconds: null,
     openCalls: 0,
+    outcomes: { confirmed: 1, cancelled: 0, reached: 0, voicemail: 0, notReached: 0, notReachedBy: { busy: 0, noAnswer: 0, failed: 0, notPlaced: 0 } },
+    liveCalls: 0,
+    waiting: 0,
+    notCalledCancelled: 0,
+    skippedByRule: {},
+    phase: 'done',
   };
 }
 
@@ -85,7 +103,8 @@ describe('browser preview server', () => {
       staticDir,
       port: 0,
       token: TOKEN,
-      exportBatch: (batchId, writable) => {
+      exportFile: (request, writable) => {
+        const batchId = request.batchId ?? '';
         exported.push(batchId);
         writable.write('batch_id,call_status\n');
         writable.end(`${batchId},completed\n`);
@@ -173,10 +192,13 @@ describe('browser preview server', () => {
 
   it('answers batches/export with a download link that streams the CSV as an attachment', async () => {
     const envelope = JSON.parse((await invoke(server.port, { operation: 'batches/export', args: { batchId: 'b1' } })).body);
-    expect(envelope).toEqual({ ok: true, value: { savedTo: null, downloadUrl: `/api/batches/b1/export.csv?token=${TOKEN}` } });
+    expect(envelope).toEqual({
+      ok: true,
+      value: { savedTo: null, downloadUrl: `/api/export?kind=batch-log&format=csv&token=${TOKEN}&batchId=b1`, fileName: 'reminder-log-b1.csv' },
+    });
     const download = await request(server.port, { path: envelope.value.downloadUrl });
     expect(download.status).toBe(200);
-    expect(download.headers['content-disposition']).toBe('attachment; filename="reminder-batch-b1.csv"');
+    expect(download.headers['content-disposition']).toBe('attachment; filename="reminder-log-b1.csv"');
     expect(download.body).toBe('batch_id,call_status\nb1,completed\n');
     expect(exported).toEqual(['b1']);
 
@@ -184,6 +206,10 @@ describe('browser preview server', () => {
     expect(missing).toMatchObject({ ok: false, error: { kind: 'not-found' } });
     expect((await request(server.port, { path: `/api/batches/nope/export.csv?token=${TOKEN}` })).status).toBe(404);
     expect((await request(server.port, { path: '/api/batches/b1/export.csv?token=wrong' })).status).toBe(401);
+    // The older link still works (bookmarked downloads), with the one default file name.
+    const old = await request(server.port, { path: `/api/batches/b1/export.csv?token=${TOKEN}` });
+    expect(old.headers['content-disposition']).toBe('attachment; filename="reminder-log-b1.csv"');
+    expect((await request(server.port, { path: `/api/export?kind=nope&token=${TOKEN}` })).status).toBe(400);
   });
 
   it('serves the renderer with the CSP header', async () => {
@@ -209,7 +235,7 @@ describe('browser preview server', () => {
 
   it('refuses to start when the renderer is not built, naming the fix', async () => {
     await expect(
-      startPreviewServer({ handlers: fakeHandlers(), events, staticDir: path.join(tmp, 'missing'), exportBatch: () => undefined }),
+      startPreviewServer({ handlers: fakeHandlers(), events, staticDir: path.join(tmp, 'missing'), exportFile: () => undefined }),
     ).rejects.toThrow(/electron-vite build/);
   });
 });

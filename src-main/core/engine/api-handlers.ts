@@ -9,17 +9,19 @@ import type { Engine, EngineContext } from '../engine';
 import { saveSettings, SettingsError } from '../settings/load-settings';
 import type { Settings, SettingsInput } from '../settings/schema';
 import { getMeta, setMeta } from '../store/app-meta';
-import { listAppointments, upsertAppointments } from '../store/appointments';
-import { getBatch, listBatches } from '../store/batches';
+import { isInScope, listAppointments, upsertAppointments } from '../store/appointments';
+import { activeBatches, getBatch, listBatches } from '../store/batches';
 import { latestAttemptsByAppointment, listAppointmentAttempts, listBatchAttempts } from '../store/call-attempts';
+import { countPracticeData } from '../store/practice-data';
+import { batchResults, dayResults } from '../results/results';
 import { nowIso } from '../store/database';
 import { listCallEvents } from '../store/status-events';
 import { checkTwilioAccount, createTwilioClient, describeTwilioError } from '../twilio/twilio-client';
 import { APP_VERSION } from './app-version';
 import { clinicDayRange } from './clinic-day';
-import { defaultExportFile } from './export-batch';
 import type { EngineServices } from './services';
-import { batchProgress, toAppointmentView, toCallbackRequestView, toCallSummary, toTimelineEvent } from './views';
+import { defaultExportPath, exportFileName } from '../export/exports';
+import { batchProgress, toAppointmentView, toBatchView, toCallbackRequestView, toCallSummary, toTimelineEvent } from './views';
 
 // The core's implementation of every operation in the API contract. Arguments arrive already checked
 // by the contract's zod schemas (invokeOperation); what is thrown as ApiFailure reaches staff as its message.
@@ -88,6 +90,7 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
     version: APP_VERSION,
     setupComplete: getMeta(db, 'setup_complete') === '1',
     practiceMode: services.practice,
+    mode: services.practice ? 'practice' : 'real',
     dataDir: ctx.dataDir,
     settingsFile: ctx.settingsFile,
     timezone: settings().scheduling.timezone,
@@ -95,15 +98,18 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
     secretStorage: ctx.secrets.description,
   });
 
-  const progressOf = (batchId: string): BatchProgress => {
+  const scope = () => ({ practice: services.practice });
+  /** A batch of the current mode (practice and real data never mix: the other mode's batches are not found). */
+  const batchOf = (batchId: string) => {
     const batch = getBatch(db, batchId);
-    if (!batch) throw new ApiFailure('not-found', `There is no batch ${batchId}.`);
-    return batchProgress(db, batch, settings().calling.calls_per_second);
+    if (!batch || batch.simulated !== services.practice) throw new ApiFailure('not-found', `There is no batch ${batchId}.`);
+    return batch;
   };
+  const progressOf = (batchId: string): BatchProgress => batchProgress(db, batchOf(batchId), settings().calling.calls_per_second);
 
   const appointmentView = (id: number): AppointmentView => {
     const appointment = services.appointment(id);
-    if (!appointment) throw new ApiFailure('not-found', `There is no appointment ${id}.`);
+    if (!appointment || !isInScope(db, id, scope())) throw new ApiFailure('not-found', `There is no appointment ${id}.`);
     return toAppointmentView(appointment, listAppointmentAttempts(db, id)[0] ?? null);
   };
 
@@ -151,17 +157,20 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
       return appState();
     },
 
-    'setup/leave-practice': async () => {
-      await services.disablePractice();
+    'setup/practice-data': () => countPracticeData(db),
+
+    'setup/leave-practice': async ({ practiceData }) => {
+      const result = await services.disablePractice({ deletePracticeData: practiceData === 'delete' });
       // The wizard opens again so the real Twilio account, caller number and call updates get set up.
       setMeta(db, 'setup_complete', '0');
-      return appState();
+      return { ...appState(), practiceData: result };
     },
 
     'setup/test-call': ({ to }) => {
       const phone = normalisePhoneNumber(to, settings().phone.default_region);
       if (!phone.ok) throw new ApiFailure('validation', phone.reason.replace(/^phone_number/, 'The number'));
       const at = now();
+      // A test-call row (never listed with the patients), in this mode's data.
       const summary = upsertAppointments(
         db,
         [
@@ -177,8 +186,9 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
         ],
         null,
         at,
+        { ...scope(), testCall: true },
       );
-      const { batch } = services.startBatch(summary.ids, { testCall: true });
+      const { batch } = services.startBatch({ appointmentIds: summary.ids }, { testCall: true });
       const attempt = listBatchAttempts(db, batch.id)[0]!;
       ctx.events.emit('appointments-changed', { reason: 'batch' });
       return { batchId: batch.id, attemptId: attempt.id };
@@ -192,7 +202,7 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
     'appointments/list': ({ day, status, search }) => {
       const range = day ? clinicDayRange(day, settings().scheduling.timezone) : {};
       const latest = latestAttemptsByAppointment(db);
-      return listAppointments(db, { ...range, search })
+      return listAppointments(db, { ...scope(), ...range, search })
         .map((appointment) => toAppointmentView(appointment, latest.get(appointment.id)))
         .filter((view) => matchesStatus(view, status));
     },
@@ -211,20 +221,20 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
 
     'appointments/timeline': ({ appointmentId }) => {
       const appointment = appointmentView(appointmentId);
-      const calls = listAppointmentAttempts(db, appointmentId).map((attempt) => ({
+      const attempts = listAppointmentAttempts(db, appointmentId); // newest first
+      const calls = attempts.map((attempt, index) => ({
         attempt: toCallSummary(attempt),
         events: attempt.callSid ? listCallEvents(db, attempt.callSid).map(toTimelineEvent) : [],
+        callNumber: attempts.length - index,
+        isNewest: index === 0,
       }));
-      return { appointment, calls };
+      return { appointment, phoneNumber: services.appointment(appointmentId)!.phoneNumber, calls };
     },
 
-    'batches/start': ({ appointmentIds, day }) => {
-      let ids = appointmentIds ?? [];
-      if (!appointmentIds && day) {
-        ids = listAppointments(db, clinicDayRange(day, settings().scheduling.timezone)).map((a) => a.id);
-        if (ids.length === 0) throw new ApiFailure('validation', `There are no appointments on ${day}.`);
-      }
-      const { batch } = services.startBatch(ids);
+    'batches/plan': (selection) => services.planner().plan(selection),
+
+    'batches/start': ({ alongsideRunning, ...selection }) => {
+      const { batch } = services.startBatch(selection, { alongsideRunning });
       ctx.events.emit('appointments-changed', { reason: 'batch' });
       return progressOf(batch.id);
     },
@@ -254,14 +264,28 @@ export function createApiHandlers(engine: Engine, ctx: EngineContext, services: 
       return progressOf(batchId);
     },
 
-    'batches/list': () => listBatches(db),
+    'batches/list': () => listBatches(db, scope()).map((b) => toBatchView(db, b)),
+
+    'batches/active': () => activeBatches(db, scope()).map((b) => batchProgress(db, b, settings().calling.calls_per_second)),
 
     'batches/progress': ({ batchId }) => progressOf(batchId),
 
-    'batches/export': async ({ batchId }) => {
-      progressOf(batchId);
-      const { savedTo } = await engine.exportBatch(batchId, defaultExportFile(ctx.dataDir, batchId));
-      return { savedTo, downloadUrl: null };
+    // Hosts replace the two exports to choose where the file goes; without a host it goes to <dataDir>/exports.
+    'batches/export': async ({ batchId, format }) => {
+      batchOf(batchId);
+      const request = { kind: 'batch-log', batchId, format } as const;
+      const { savedTo } = await engine.exportFile(request, defaultExportPath(ctx.dataDir, request));
+      return { savedTo, downloadUrl: null, fileName: exportFileName(request) };
+    },
+
+    'results/get': ({ batchId, day }) =>
+      batchId ? batchResults(db, batchOf(batchId)) : dayResults(db, day!, { timezone: settings().scheduling.timezone, practice: services.practice }),
+
+    'results/export-follow-up': async ({ batchId, day, format }) => {
+      if (batchId) batchOf(batchId);
+      const request = { kind: 'follow-up', batchId, day, format } as const;
+      const { savedTo } = await engine.exportFile(request, defaultExportPath(ctx.dataDir, request));
+      return { savedTo, downloadUrl: null, fileName: exportFileName(request) };
     },
 
     'connection/status': () => services.connectionStatus(),

@@ -1,38 +1,20 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Batch, CallAttempt } from '../domain';
-import { toBatchLogRow, writeBatchLogCsv, writeBatchLogCsvFile, type BatchLogRow } from '../export/batch-log-csv';
-import { getAppointments } from '../store/appointments';
-import { rowToCallAttempt, type CallAttemptRow } from '../store/call-attempts';
+import type { Batch } from '../domain';
+import { toBatchLogRow, type BatchLogRow } from '../export/batch-log-csv';
+import { batchEntries, defaultExportPath, writeExport, type ExportRequest } from '../export/exports';
+import { batchResults, dayResults } from '../results/results';
+import { getBatch } from '../store/batches';
 import type { Db } from '../store/database';
 
-const PAGE_SIZE = 500;
+// The engine's side of the one export path (export/exports.ts): finds what a request exports, in the current mode.
 
-/**
- * A batch's log rows, read a page at a time. Not one open SQLite iterator: the export awaits the output
- * stream between rows, and an iterator left open across awaits would block the callback server's writes
- * on the same connection ("connection is busy").
- */
+/** A batch's log rows, read a page at a time (see batchEntries). */
 export function* batchLogRows(db: Db, batch: Batch, timezone: string): Generator<BatchLogRow> {
-  const page = db.prepare<[string, number, number], CallAttemptRow>(
-    'SELECT * FROM call_attempts WHERE batch_id = ? AND position > ? ORDER BY position LIMIT ?',
-  );
-  let after = -1;
-  for (;;) {
-    const attempts: CallAttempt[] = page.all(batch.id, after, PAGE_SIZE).map(rowToCallAttempt);
-    if (attempts.length === 0) return;
-    const appointments = new Map(getAppointments(db, attempts.map((a) => a.appointmentId)).map((a) => [a.id, a]));
-    for (const attempt of attempts) {
-      const appointment = appointments.get(attempt.appointmentId);
-      if (appointment) yield toBatchLogRow(batch, attempt, appointment, timezone);
-    }
-    after = attempts[attempts.length - 1]!.position;
-  }
+  for (const { attempt, appointment } of batchEntries(db, batch.id)) yield toBatchLogRow(batch, attempt, appointment, timezone);
 }
 
-/** Where an export goes when the host does not choose: `<dataDir>/exports/reminder-log-<batch>.csv`. */
+/** Where a batch's CSV goes when the host does not choose: `<dataDir>/exports/reminder-log-<batch>.csv`. */
 export function defaultExportFile(dataDir: string, batchId: string): string {
-  return path.join(dataDir, 'exports', `reminder-log-${batchId}.csv`);
+  return defaultExportPath(dataDir, { kind: 'batch-log', batchId, format: 'csv' });
 }
 
 export async function exportBatchLog(
@@ -41,9 +23,20 @@ export async function exportBatchLog(
   timezone: string,
   target: string | NodeJS.WritableStream,
 ): Promise<{ rows: number; savedTo: string | null }> {
-  const rows = batchLogRows(db, batch, timezone);
-  if (typeof target !== 'string') return { ...(await writeBatchLogCsv(rows, target)), savedTo: null };
-  const file = path.resolve(target);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  return { ...(await writeBatchLogCsvFile(rows, file)), savedTo: file };
+  return writeExport({ kind: 'batch-log', batchId: batch.id, format: 'csv' }, { db, timezone, batch }, target);
+}
+
+/** Any export (batch log or follow-up list, CSV or Excel) of the given mode's data. Throws when the batch is unknown. */
+export async function writeExportFor(
+  db: Db,
+  request: ExportRequest,
+  opts: { timezone: string; practice: boolean },
+  target: string | NodeJS.WritableStream,
+): Promise<{ rows: number; savedTo: string | null }> {
+  const batchId = request.batchId;
+  const batch = batchId ? getBatch(db, batchId) : null;
+  if (batchId && (!batch || batch.simulated !== opts.practice)) throw new Error(`There is no batch ${batchId}`);
+  if (request.kind === 'batch-log') return writeExport(request, { db, timezone: opts.timezone, batch: batch! }, target);
+  const results = batch ? batchResults(db, batch) : dayResults(db, request.day ?? '', opts);
+  return writeExport(request, { db, timezone: opts.timezone, followUp: results.followUp }, target);
 }

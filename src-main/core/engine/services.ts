@@ -6,6 +6,9 @@ import { renderReminderMessage } from '../appointments/reminder-message';
 import { gatherActionUrlFor } from '../callbacks/endpoint-urls';
 import { CallbackServer, LAST_REJECTION_REASON_KEY, REJECTED_SIGNATURES_KEY } from '../callbacks/callback-server';
 import { BatchRunner, type BatchOutcome } from '../dispatch/batch-runner';
+import { BatchPlanner, type BatchSelection } from '../dispatch/batch-planner';
+import { anotherBatchRunningMessage, nobodyToCallMessage, type CreateBatchRequest } from '../dispatch/batch-start-rules';
+import { countSkips } from '../dispatch/eligibility';
 import type { Sleep } from '../dispatch/timing';
 import { ReminderScheduler } from '../dispatch/reminder-scheduler';
 import type { Appointment, Batch, CallAttempt, Confirmation } from '../domain';
@@ -23,6 +26,7 @@ import { getAppointment, getAppointments, upsertAppointments, setAppointmentConf
 import { createBatch, getBatch, listBatches, unfinishedBatches } from '../store/batches';
 import { getCallAttempt, listBatchAttempts, setAttemptConfirmation } from '../store/call-attempts';
 import { lastValidStatusCallbackAt } from '../store/callback-requests';
+import { countPracticeData, deletePracticeData, type PracticeDataCounts } from '../store/practice-data';
 import { nowIso } from '../store/database';
 import type { RecordResult } from '../store/status-events';
 import type { TunnelManager, TunnelProvider } from '../tunnel/tunnel-manager';
@@ -30,7 +34,7 @@ import { buildGatherReplyTwiml, buildReminderTwiml } from '../twilio/reminder-tw
 import { createTwilioClient, type CallsApi, type TwilioClient } from '../twilio/twilio-client';
 import { chooseCallbackRoute, describeConnection, type CallbackRoute, type TunnelSnapshot } from './connection-status';
 import { trailingThrottle } from './engine-events';
-import { batchProgress, toCallSummary } from './views';
+import { batchProgress, toBatchView, toCallSummary } from './views';
 
 export interface EngineStartOptions {
   /** Pick up batches a previous run left `running` (default true; `reminder-desk run` resumes explicitly). */
@@ -549,27 +553,53 @@ export class EngineServices {
     return summary;
   }
 
+  /** Who a batch would call and skip, by the eligibility rules (dispatch/eligibility.ts), in the current mode. */
+  planner(): BatchPlanner {
+    return new BatchPlanner({
+      db: this.ctx.db,
+      clock: this.ctx.clock,
+      settings: () => this.settings,
+      practice: () => this.practice,
+      fromNumber: () => this.fromNumber(),
+      blockedReason: () => this.callingUnavailableReason(),
+      ...(this.ctx.isDoNotCall ? { isDoNotCall: this.ctx.isDoNotCall } : {}),
+    });
+  }
+
   /**
-   * Calling hours protect patients from a call at 9 pm, whoever starts the batch (staff, `run`, automation).
-   * Practice calls reach nobody, and the wizard's test call rings the staff member's own phone: neither is held back.
+   * Creates a batch of the selection's patients the eligibility rules allow (calling hours, already reminded,
+   * passed, do-not-call); the others are in it as `skipped` with the reason. The wizard's test call rings the
+   * staff member's own phone: no rule holds it back and it is no patient's call.
    */
-  createBatch(appointmentIds: readonly number[], opts: { testCall?: boolean } = {}): Batch {
-    if (appointmentIds.length === 0) throw new ApiFailure('validation', 'there are no appointments to call');
+  createBatch(selection: BatchSelection, opts: CreateBatchRequest = {}): Batch {
     const reason = this.callingUnavailableReason();
     if (reason) throw new ApiFailure('unavailable', reason);
-    if (!this.practice && !opts.testCall && !isWithinCallingHours(this.settings, this.ctx.clock())) {
-      const { start, end } = this.settings.scheduling.calling_hours;
-      throw new ApiFailure(
-        'conflict',
-        `It is outside calling hours (${start}–${end}, clinic time), so no reminder calls are placed now. Start the batch during calling hours, or change them in Settings (scheduling.calling_hours).`,
-      );
+    const now = new Date(this.ctx.clock());
+    if (opts.testCall) {
+      return createBatch(this.ctx.db, { appointmentIds: [...new Set(selection.appointmentIds ?? [])], simulated: this.practice, now, testCall: true });
     }
-    return createBatch(this.ctx.db, { appointmentIds: [...new Set(appointmentIds)], simulated: this.practice, now: new Date(this.ctx.clock()) });
+    const planner = this.planner();
+    if (!opts.alongsideRunning) {
+      const running = planner.runningBatches();
+      if (running.length > 0) throw new ApiFailure('conflict', anotherBatchRunningMessage(running.map((b) => toBatchView(this.ctx.db, b).label)));
+    }
+    const candidates = planner.candidates(selection);
+    if (candidates.length === 0) throw new ApiFailure('validation', 'There are no appointments to call.');
+    const decision = planner.decide(selection, candidates);
+    if (decision.toCall.length === 0 && !opts.keepWhenNobodyToCall) {
+      throw new ApiFailure('conflict', nobodyToCallMessage(countSkips(decision.skipped), this.settings.scheduling.calling_hours));
+    }
+    return createBatch(this.ctx.db, {
+      appointmentIds: decision.toCall.map((a) => a.id),
+      skipped: decision.skipped.map((s) => ({ appointmentId: s.appointment.id, reason: s.reason })),
+      simulated: this.practice,
+      now,
+    });
   }
 
   /** Creates a batch and runs it in the background (the UI follows it through pushes). */
-  startBatch(appointmentIds: readonly number[], opts: { testCall?: boolean } = {}): { batch: Batch } {
-    const batch = this.createBatch(appointmentIds, opts);
+  startBatch(selection: BatchSelection, opts: CreateBatchRequest = {}): { batch: Batch } {
+    const batch = this.createBatch(selection, opts);
     void this.runBatch(batch.id).catch((error: unknown) => {
       if (!isStopError(error)) log.error('batch failed', { batchId: batch.id, error });
     });
@@ -624,9 +654,9 @@ export class EngineServices {
   }
 
   interruptedBatch(): Batch | null {
-    const running = unfinishedBatches(this.ctx.db);
+    const running = unfinishedBatches(this.ctx.db).filter((b) => b.simulated === this.practice && !b.testCall);
     if (running.length > 0) return running[0]!;
-    return listBatches(this.ctx.db, 20).find((b) => b.state === 'paused') ?? null;
+    return listBatches(this.ctx.db, { practice: this.practice }, 20).find((b) => b.state === 'paused') ?? null;
   }
 
   appointmentsOf(batchId: string): Appointment[] {
@@ -653,13 +683,16 @@ export class EngineServices {
 
   /**
    * Back to real calls: the reverse of enablePractice. The simulator stops, the next Twilio request uses the real
-   * account's credentials, and callbacks route through the tunnel / own URL / polling again. Practice batches
-   * stay in the history (marked simulated) and can no longer be resumed.
+   * account's credentials, and callbacks route through the tunnel / own URL / polling again. Every screen then
+   * shows the real data only: the practice data is kept apart (and comes back in practice mode) or deleted.
    */
-  async disablePractice(): Promise<void> {
+  async disablePractice(opts: { deletePracticeData?: boolean } = {}): Promise<PracticeDataCounts & { action: 'kept' | 'deleted' }> {
     if (this.runs.size > 0) throw new ApiFailure('conflict', 'A batch is still calling. Pause or cancel it on the Reminder batches screen, then connect your Twilio account.');
+    const practiceData = opts.deletePracticeData
+      ? { ...deletePracticeData(this.ctx.db), action: 'deleted' as const }
+      : { ...countPracticeData(this.ctx.db), action: 'kept' as const };
     setMeta(this.ctx.db, 'practice_mode', '0');
-    if (!this.practice) return;
+    if (!this.practice) return practiceData;
     this.practice = false;
     this.resetTwilioClient();
     // Due reminders must not turn into real batches before the real account is set up; the next start resumes it.
@@ -671,6 +704,7 @@ export class EngineServices {
       await bounded('simulator', () => simulator.stop());
     }
     if (this.started && !this.stopped) this.pushConnection();
+    return practiceData;
   }
 
   async selfTest(opts: { signUrl?: string; timeoutMs?: number }): Promise<SelfTestView> {

@@ -1,8 +1,12 @@
 import { maskPhone } from '../appointments/mask-phone';
 import type { Appointment, Batch, CallAttempt, StatusEvent } from '../domain';
-import type { AppointmentView, BatchProgress, CallbackRequestView, CallSummary, TimelineEvent } from '../api/contract';
+import type { AppointmentView, BatchProgress, BatchView, CallbackRequestView, CallSummary, TimelineEvent } from '../api/contract';
+import { reminderOutcome } from '../calls/reminder-outcome';
+import { batchLabel } from '../results/batch-label';
+import { tallyAttempts } from '../results/outcome-counts';
+import { batchAppointmentDays } from '../store/batches';
 import type { CallbackRequest } from '../store/callback-requests';
-import { batchCounts } from '../store/call-attempts';
+import { batchAttemptGroups, batchCounts } from '../store/call-attempts';
 import type { Db } from '../store/database';
 
 // Turns store records into the views the UI renders. Pure apart from the counts query, so the same
@@ -24,8 +28,16 @@ export function toCallSummary(attempt: CallAttempt): CallSummary {
     durationSeconds: attempt.durationSeconds,
     errorMessage: attempt.errorMessage,
     confirmation: attempt.confirmation,
+    outcome: reminderOutcome(attempt),
+    skipReason: attempt.state === 'skipped' ? (attempt.skipReason ?? 'batch-cancelled') : null,
     updatedAt: attempt.updatedAt,
   };
+}
+
+/** A batch named by the appointment day(s) it covers. */
+export function toBatchView(db: Db, batch: Batch): BatchView {
+  const days = batchAppointmentDays(db, batch.id);
+  return { ...batch, label: batchLabel(days, { testCall: batch.testCall }), days, mode: batch.simulated ? 'practice' : 'real' };
 }
 
 export function toAppointmentView(appointment: Appointment, latest: CallAttempt | null | undefined): AppointmentView {
@@ -62,14 +74,23 @@ export function toTimelineEvent(event: StatusEvent): TimelineEvent {
 export function batchProgress(db: Db, batch: Batch, callsPerSecond: number): BatchProgress {
   const { counts, total, final } = batchCounts(db, batch.id);
   const toDial = counts.pending ?? 0;
-  const stillRunning = batch.state === 'running' || batch.state === 'paused';
+  const tally = tallyAttempts(batchAttemptGroups(db, batch.id));
+  // A cancelled (or finished) batch is not done while calls placed before the cancel are still ringing.
+  const phase: BatchProgress['phase'] =
+    batch.state === 'paused' ? 'paused' : batch.state === 'running' ? 'calling' : tally.liveCalls > 0 ? 'finishing' : 'done';
   return {
-    batch,
+    batch: toBatchView(db, batch),
     counts,
     total,
     finished: final,
-    etaSeconds: toDial > 0 && stillRunning ? Math.ceil(toDial / callsPerSecond) : null,
+    etaSeconds: toDial > 0 && batch.state === 'running' ? Math.ceil(toDial / callsPerSecond) : null,
     openCalls: Math.max(0, total - final - toDial),
+    outcomes: tally.outcomes,
+    liveCalls: tally.liveCalls,
+    waiting: tally.waiting,
+    notCalledCancelled: tally.notCalledCancelled,
+    skippedByRule: tally.skippedByRule,
+    phase,
   };
 }
 

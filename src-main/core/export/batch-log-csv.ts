@@ -8,19 +8,19 @@
 // - call_status is Twilio's final status. A call still open when the log is written shows its last
 //   status and error_message says "still open: last status X". A call Twilio never created shows our
 //   own state instead: rejected (Twilio refused it; error_message says why), skipped, pending, dialing.
-// - Formula injection (OWASP "CSV Injection"): any text cell starting with = + - @ tab or CR gets a
-//   leading apostrophe. That includes every E.164 phone number (+1...): Excel then shows it as text,
-//   which is what a clinic wants anyway (no 1.21E+10, no lost leading +).
+// - Formula injection (OWASP "CSV Injection"): a text cell starting with = + - @ tab or CR gets a leading
+//   apostrophe, except a cell that is only a phone number (+12125550100) or only a number (-5, 1.5): those
+//   cannot run anything, and the apostrophe showed up in LibreOffice as part of the number (issue 8). The
+//   Excel export (.xlsx) is the file where numbers are typed text cells.
+// - error_message is never empty for a call that did not reach the patient, and Twilio's code appears once.
 
-import { createWriteStream } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import { formatInstantInZone, wallClockAt } from '../appointments/clinic-time';
-import { isFinalStatus } from '../calls/call-status';
 import type { Appointment, Batch, CallAttempt } from '../domain';
+import { writeFileAtomically } from './atomic-file';
+import { callErrorMessage } from './call-error-message';
 
 export const BATCH_LOG_COLUMNS = [
   'batch_id',
@@ -49,8 +49,12 @@ export type BatchLogRows = Iterable<BatchLogRow> | AsyncIterable<BatchLogRow>;
 
 const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
 
+/** Only a phone number in E.164 (+ and 7-15 digits) or only a plain number: nothing a spreadsheet could run. */
+const PLAIN_VALUE = /^(?:\+[1-9]\d{6,14}|[+-]?\d+(?:\.\d+)?)$/;
+
 /** Prefixes an apostrophe when a spreadsheet would read the cell as a formula. */
 export function neutraliseFormula(value: string): string {
+  if (PLAIN_VALUE.test(value)) return value;
   return value.length > 0 && FORMULA_TRIGGERS.has(value[0]!) ? `'${value}` : value;
 }
 
@@ -79,21 +83,8 @@ function appointmentWallClock(iso: string, timezone: string): string {
 }
 
 function statusAndError(attempt: CallAttempt): { status: string; error: string | null } {
-  const twilioError = [attempt.errorCode, attempt.errorMessage].filter(Boolean).join(': ') || null;
-  if (attempt.status === null) {
-    // Twilio never reported on this call: our own attempt state says why.
-    const why: Record<CallAttempt['state'], string | null> = {
-      pending: 'not dialled yet',
-      dialing: 'still open: dialling, no status received yet',
-      placed: 'still open: placed, no status received yet',
-      rejected: null,
-      skipped: 'not dialled: the batch was cancelled first',
-    };
-    return { status: attempt.state, error: [why[attempt.state], twilioError].filter(Boolean).join('; ') || null };
-  }
-  if (isFinalStatus(attempt.status)) return { status: attempt.status, error: twilioError };
-  const open = `still open: last status ${attempt.status}`;
-  return { status: attempt.status, error: twilioError ? `${open}; ${twilioError}` : open };
+  if (attempt.status === null) return { status: attempt.state, error: callErrorMessage(attempt) };
+  return { status: attempt.status, error: callErrorMessage(attempt) };
 }
 
 export function toBatchLogRow(batch: Batch, attempt: CallAttempt, appointment: Appointment, timezone: string): BatchLogRow {
@@ -157,28 +148,5 @@ export async function writeBatchLogCsv(
  * over the target. A crash or a full disk leaves the previous export intact, never half a file.
  */
 export async function writeBatchLogCsvFile(rows: BatchLogRows, file: string): Promise<{ rows: number }> {
-  const dir = path.dirname(path.resolve(file));
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  try {
-    const result = await writeBatchLogCsv(rows, createWriteStream(temp, { flags: 'wx' }));
-    const handle = await open(temp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, file);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EBUSY' || code === 'EPERM' || code === 'EACCES') {
-        throw new Error(`could not replace ${file} (${code}): is it open in Excel? Close it and export again`, { cause: error });
-      }
-      throw error;
-    }
-    return result;
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  return writeFileAtomically(file, (out) => writeBatchLogCsv(rows, out));
 }

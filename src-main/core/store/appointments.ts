@@ -15,6 +15,18 @@ interface AppointmentRow {
   source_file: string | null;
   imported_at: string;
   updated_at: string;
+  practice: number;
+  test_call: number;
+}
+
+/** Which data an operation sees: practice and real appointments never mix (issue 8). */
+export interface DataScope {
+  practice: boolean;
+}
+
+/** The stored dedupe key: practice rows get their own key space, so one file imported in both modes makes two rows. */
+export function scopedDedupeKey(key: string, scope: DataScope): string {
+  return scope.practice ? `practice:${key}` : key;
 }
 
 export function rowToAppointment(row: AppointmentRow): Appointment {
@@ -28,6 +40,7 @@ export function rowToAppointment(row: AppointmentRow): Appointment {
     location: row.location,
     confirmation: row.confirmation,
     importedAt: row.imported_at,
+    practice: row.practice === 1,
   };
 }
 
@@ -48,12 +61,21 @@ export interface UpsertSummary {
   ids: number[];
 }
 
-/** Inserts new appointments and refreshes changed ones, keyed on `dedupe_key`: re-importing a file adds nothing. */
-export function upsertAppointments(db: Db, rows: readonly AppointmentInput[], sourceFile: string | null, now: string): UpsertSummary {
+/**
+ * Inserts new appointments and refreshes changed ones, keyed on `dedupe_key`: re-importing a file adds nothing.
+ * `scope` says whether they are practice data (default: real); `testCall` marks the wizard's call to staff's own phone.
+ */
+export function upsertAppointments(
+  db: Db,
+  rows: readonly AppointmentInput[],
+  sourceFile: string | null,
+  now: string,
+  scope: DataScope & { testCall?: boolean } = { practice: false },
+): UpsertSummary {
   const find = db.prepare<[string], AppointmentRow>('SELECT * FROM appointments WHERE dedupe_key = ?');
   const insert = db.prepare(
-    `INSERT INTO appointments (dedupe_key, external_id, name, phone_number, email, appointment_at, appointment_utc, location, source_file, imported_at, updated_at)
-     VALUES (@dedupeKey, @externalId, @name, @phoneNumber, @email, @appointmentAt, @appointmentUtc, @location, @sourceFile, @now, @now)`,
+    `INSERT INTO appointments (dedupe_key, external_id, name, phone_number, email, appointment_at, appointment_utc, location, source_file, imported_at, updated_at, practice, test_call)
+     VALUES (@dedupeKey, @externalId, @name, @phoneNumber, @email, @appointmentAt, @appointmentUtc, @location, @sourceFile, @now, @now, @practice, @testCall)`,
   );
   const update = db.prepare(
     `UPDATE appointments SET external_id = @externalId, name = @name, phone_number = @phoneNumber, email = @email,
@@ -64,8 +86,9 @@ export function upsertAppointments(db: Db, rows: readonly AppointmentInput[], so
   db.transaction(() => {
     for (const row of rows) {
       const appointmentUtc = new Date(row.appointmentAt).toISOString();
-      const existing = find.get(row.dedupeKey);
-      const params = { ...row, appointmentUtc, sourceFile, now };
+      const dedupeKey = scopedDedupeKey(row.dedupeKey, scope);
+      const existing = find.get(dedupeKey);
+      const params = { ...row, dedupeKey, appointmentUtc, sourceFile, now, practice: scope.practice ? 1 : 0, testCall: scope.testCall ? 1 : 0 };
       if (!existing) {
         summary.ids.push(Number(insert.run(params).lastInsertRowid));
         summary.inserted += 1;
@@ -101,15 +124,17 @@ export function getAppointments(db: Db, ids: readonly number[]): Appointment[] {
 }
 
 export interface AppointmentFilter {
+  /** Practice or real data; the wizard's test calls are never listed. */
+  practice: boolean;
   /** Inclusive UTC range of the appointment time. */
   fromUtc?: string | undefined;
   toUtc?: string | undefined;
   search?: string | undefined;
 }
 
-export function listAppointments(db: Db, filter: AppointmentFilter = {}): Appointment[] {
-  const where: string[] = [];
-  const params: Record<string, string> = {};
+export function listAppointments(db: Db, filter: AppointmentFilter): Appointment[] {
+  const where: string[] = ['practice = @practice', 'test_call = 0'];
+  const params: Record<string, string | number> = { practice: filter.practice ? 1 : 0 };
   if (filter.fromUtc) {
     where.push('appointment_utc >= @fromUtc');
     params.fromUtc = filter.fromUtc;
@@ -123,7 +148,32 @@ export function listAppointments(db: Db, filter: AppointmentFilter = {}): Appoin
     params.search = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   }
   const sql = `SELECT * FROM appointments ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY appointment_utc, id`;
-  return db.prepare<Record<string, string>, AppointmentRow>(sql).all(params).map(rowToAppointment);
+  return db.prepare<Record<string, string | number>, AppointmentRow>(sql).all(params).map(rowToAppointment);
+}
+
+/** Whether an appointment is patient data of this mode (not the other mode's, not a test call). */
+export function isInScope(db: Db, id: number, scope: DataScope): boolean {
+  return db.prepare<[number, number], { n: number }>('SELECT COUNT(*) AS n FROM appointments WHERE id = ? AND practice = ? AND test_call = 0').get(id, scope.practice ? 1 : 0)!.n === 1;
+}
+
+/** Patient appointments of a mode among `ids` (others' and test calls dropped), in the given order. */
+export function appointmentsInScope(db: Db, ids: readonly number[], scope: DataScope): Appointment[] {
+  const byId = new Map(getAppointments(db, ids).filter((a) => a.practice === scope.practice).map((a) => [a.id, a]));
+  const testCalls = new Set(
+    db
+      .prepare<[string], { id: number }>('SELECT id FROM appointments WHERE test_call = 1 AND id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(ids))
+      .map((r) => r.id),
+  );
+  return [...new Set(ids)].flatMap((id) => {
+    const a = byId.get(id);
+    return a && !testCalls.has(id) ? [a] : [];
+  });
+}
+
+/** How many practice appointments exist (for the leave-practice confirmation). */
+export function countPracticeAppointments(db: Db): number {
+  return db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM appointments WHERE practice = 1 AND test_call = 0').get()!.n;
 }
 
 export function setAppointmentConfirmation(db: Db, id: number, confirmation: Confirmation, now: string): void {

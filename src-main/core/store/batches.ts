@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Batch, BatchState } from '../domain';
+import type { Batch, BatchState, SkipReason } from '../domain';
 import type { Db } from './database';
 
 interface BatchRow {
@@ -10,6 +10,7 @@ interface BatchRow {
   finished_at: string | null;
   wait_deadline: string | null;
   total: number;
+  test_call: number;
 }
 
 function rowToBatch(row: BatchRow): Batch {
@@ -21,6 +22,7 @@ function rowToBatch(row: BatchRow): Batch {
     finishedAt: row.finished_at,
     waitDeadline: row.wait_deadline,
     total: row.total,
+    testCall: row.test_call === 1,
   };
 }
 
@@ -32,16 +34,34 @@ export function newBatchId(now: Date): string {
   return `${stamp}-${crypto.randomBytes(2).toString('hex')}`;
 }
 
+export interface CreateBatchOptions {
+  appointmentIds: readonly number[];
+  simulated: boolean;
+  now: Date;
+  id?: string;
+  /** Patients the eligibility rules left out: kept in the batch as `skipped` with the reason (exports show why). */
+  skipped?: readonly { appointmentId: number; reason: SkipReason }[];
+  testCall?: boolean;
+}
+
 /** Creates the batch and one pending call attempt per appointment, in order, in one transaction. */
-export function createBatch(db: Db, opts: { appointmentIds: readonly number[]; simulated: boolean; now: Date; id?: string }): Batch {
+export function createBatch(db: Db, opts: CreateBatchOptions): Batch {
   const id = opts.id ?? newBatchId(opts.now);
   const at = opts.now.toISOString();
   db.transaction(() => {
-    db.prepare('INSERT INTO batches (id, state, simulated, created_at) VALUES (?, ?, ?, ?)').run(id, 'running', opts.simulated ? 1 : 0, at);
-    const insert = db.prepare(
-      `INSERT OR IGNORE INTO call_attempts (batch_id, appointment_id, position, state, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?)`,
+    db.prepare('INSERT INTO batches (id, state, simulated, created_at, test_call) VALUES (?, ?, ?, ?, ?)').run(
+      id,
+      'running',
+      opts.simulated ? 1 : 0,
+      at,
+      opts.testCall ? 1 : 0,
     );
-    opts.appointmentIds.forEach((appointmentId, position) => insert.run(id, appointmentId, position, at, at));
+    const insert = db.prepare(
+      `INSERT OR IGNORE INTO call_attempts (batch_id, appointment_id, position, state, skip_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    opts.appointmentIds.forEach((appointmentId, position) => insert.run(id, appointmentId, position, 'pending', null, at, at));
+    const offset = opts.appointmentIds.length;
+    (opts.skipped ?? []).forEach(({ appointmentId, reason }, i) => insert.run(id, appointmentId, offset + i, 'skipped', reason, at, at));
   })();
   return getBatch(db, id)!;
 }
@@ -56,8 +76,23 @@ export function latestBatch(db: Db): Batch | null {
   return row ? rowToBatch(row) : null;
 }
 
-export function listBatches(db: Db, limit = 100): Batch[] {
-  return db.prepare<[number], BatchRow>(`${SELECT_BATCH} ORDER BY b.created_at DESC, b.rowid DESC LIMIT ?`).all(limit).map(rowToBatch);
+/** Patients' batches of one mode (practice = simulated), newest first; the wizard's test calls are left out. */
+export function listBatches(db: Db, scope: { practice: boolean }, limit = 100): Batch[] {
+  return db
+    .prepare<[number, number], BatchRow>(`${SELECT_BATCH} WHERE b.simulated = ? AND b.test_call = 0 ORDER BY b.created_at DESC, b.rowid DESC LIMIT ?`)
+    .all(scope.practice ? 1 : 0, limit)
+    .map(rowToBatch);
+}
+
+/** The clinic days (YYYY-MM-DD, from the stored clinic-time ISO) of a batch's appointments, in order. */
+export function batchAppointmentDays(db: Db, batchId: string): string[] {
+  return db
+    .prepare<[string], { day: string }>(
+      `SELECT DISTINCT substr(ap.appointment_at, 1, 10) AS day FROM call_attempts a JOIN appointments ap ON ap.id = a.appointment_id
+       WHERE a.batch_id = ? ORDER BY day`,
+    )
+    .all(batchId)
+    .map((r) => r.day);
 }
 
 /** Batches the engine must pick up again after a restart (paused ones wait for staff). */
@@ -72,4 +107,19 @@ export function setBatchState(db: Db, id: string, state: BatchState, now: string
 
 export function setBatchWaitDeadline(db: Db, id: string, deadline: string | null): void {
   db.prepare('UPDATE batches SET wait_deadline = ? WHERE id = ?').run(deadline, id);
+}
+
+/**
+ * Patients' batches of one mode still at work: calling or paused, or finished / cancelled with calls still live
+ * (those stay in progress until they end). Oldest first.
+ */
+export function activeBatches(db: Db, scope: { practice: boolean }): Batch[] {
+  return db
+    .prepare<[number], BatchRow>(
+      `${SELECT_BATCH} WHERE b.simulated = ? AND b.test_call = 0 AND (b.state IN ('running', 'paused')
+         OR EXISTS (SELECT 1 FROM call_attempts a WHERE a.batch_id = b.id AND a.is_final = 0 AND a.state IN ('dialing', 'placed')))
+       ORDER BY b.created_at, b.rowid`,
+    )
+    .all(scope.practice ? 1 : 0)
+    .map(rowToBatch);
 }

@@ -1,4 +1,4 @@
-import type { AttemptState, CallAttempt, CallStatus, Confirmation, StatusSource } from '../domain';
+import type { AttemptState, CallAttempt, CallStatus, Confirmation, SkipReason, StatusSource } from '../domain';
 import type { Db } from './database';
 
 export interface CallAttemptRow {
@@ -24,6 +24,7 @@ export interface CallAttemptRow {
   error_message: string | null;
   confirmation: Confirmation | null;
   attempts: number;
+  skip_reason: SkipReason | null;
   created_at: string;
   started_at: string | null;
   ended_at: string | null;
@@ -54,6 +55,7 @@ export function rowToCallAttempt(row: CallAttemptRow): CallAttempt {
     errorMessage: row.error_message,
     confirmation: row.confirmation,
     attempts: row.attempts,
+    skipReason: row.skip_reason,
     createdAt: row.created_at,
     startedAt: row.started_at,
     endedAt: row.ended_at,
@@ -75,9 +77,16 @@ export function listBatchAttempts(db: Db, batchId: string): CallAttempt[] {
   return db.prepare<[string], CallAttemptRow>('SELECT * FROM call_attempts WHERE batch_id = ? ORDER BY position').all(batchId).map(rowToCallAttempt);
 }
 
+/**
+ * An attempt a rule left out at the batch's start is no call of the patient: it never shows as their latest call
+ * (the board would hide a confirmation behind "skipped") nor in their timeline. A cancelled batch's skips do.
+ */
+export const IS_CALL_SQL = `NOT (state = 'skipped' AND COALESCE(skip_reason, 'batch-cancelled') <> 'batch-cancelled')`;
+
+/** The appointment's calls, newest first (rule skips left out). */
 export function listAppointmentAttempts(db: Db, appointmentId: number): CallAttempt[] {
   return db
-    .prepare<[number], CallAttemptRow>('SELECT * FROM call_attempts WHERE appointment_id = ? ORDER BY created_at DESC, id DESC')
+    .prepare<[number], CallAttemptRow>(`SELECT * FROM call_attempts WHERE appointment_id = ? AND ${IS_CALL_SQL} ORDER BY created_at DESC, id DESC`)
     .all(appointmentId)
     .map(rowToCallAttempt);
 }
@@ -87,7 +96,7 @@ export function latestAttemptsByAppointment(db: Db): Map<number, CallAttempt> {
   const rows = db
     .prepare<[], CallAttemptRow>(
       `SELECT a.* FROM call_attempts a
-       JOIN (SELECT appointment_id, MAX(id) AS id FROM call_attempts GROUP BY appointment_id) latest ON latest.id = a.id`,
+       JOIN (SELECT appointment_id, MAX(id) AS id FROM call_attempts WHERE ${IS_CALL_SQL} GROUP BY appointment_id) latest ON latest.id = a.id`,
     )
     .all();
   return new Map(rows.map((row) => [row.appointment_id, rowToCallAttempt(row)]));
@@ -181,7 +190,9 @@ export function markRejected(db: Db, id: number, error: { code: string | null; m
 
 /** Cancelling a batch: what was not dialled yet is skipped. */
 export function skipPendingAttempts(db: Db, batchId: string, now: string): number {
-  return db.prepare(`UPDATE call_attempts SET state = 'skipped', updated_at = ? WHERE batch_id = ? AND state = 'pending'`).run(now, batchId).changes;
+  return db
+    .prepare(`UPDATE call_attempts SET state = 'skipped', skip_reason = 'batch-cancelled', updated_at = ? WHERE batch_id = ? AND state = 'pending'`)
+    .run(now, batchId).changes;
 }
 
 export function setAttemptConfirmation(db: Db, id: number, confirmation: Confirmation, now: string): void {
@@ -219,4 +230,65 @@ export function nextPendingAttemptExcept(db: Db, batchId: string, excludeIds: re
     )
     .get(batchId, JSON.stringify(excludeIds));
   return row ? rowToCallAttempt(row) : null;
+}
+
+/** Every call of each given appointment, newest first (rule skips left out): the eligibility rules' history. */
+export function callsOfAppointments(db: Db, appointmentIds: readonly number[]): Map<number, CallAttempt[]> {
+  const out = new Map<number, CallAttempt[]>();
+  if (appointmentIds.length === 0) return out;
+  const rows = db
+    .prepare<[string], CallAttemptRow>(
+      `SELECT * FROM call_attempts WHERE appointment_id IN (SELECT value FROM json_each(?)) AND ${IS_CALL_SQL} ORDER BY created_at DESC, id DESC`,
+    )
+    .all(JSON.stringify(appointmentIds));
+  for (const row of rows) {
+    const list = out.get(row.appointment_id) ?? [];
+    list.push(rowToCallAttempt(row));
+    out.set(row.appointment_id, list);
+  }
+  return out;
+}
+
+/** Per-reason counts of a batch's skipped attempts (rule skips and the cancel's). */
+export function batchSkipCounts(db: Db, batchId: string): Partial<Record<SkipReason, number>> {
+  const rows = db
+    .prepare<[string], { reason: SkipReason; n: number }>(
+      `SELECT COALESCE(skip_reason, 'batch-cancelled') AS reason, COUNT(*) AS n FROM call_attempts WHERE batch_id = ? AND state = 'skipped' GROUP BY reason`,
+    )
+    .all(batchId);
+  return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
+}
+
+/** A batch's attempts grouped by the facts that decide their outcome: a few rows however large the batch. */
+export interface AttemptGroup {
+  state: AttemptState;
+  status: CallStatus | null;
+  isFinal: boolean;
+  answered: boolean;
+  answeredBy: string | null;
+  confirmation: Confirmation | null;
+  skipReason: SkipReason | null;
+  n: number;
+}
+
+export function batchAttemptGroups(db: Db, batchId: string): AttemptGroup[] {
+  return db
+    .prepare<
+      [string],
+      { state: AttemptState; status: CallStatus | null; is_final: number; answered: number; answered_by: string | null; confirmation: Confirmation | null; skip_reason: SkipReason | null; n: number }
+    >(
+      `SELECT state, status, is_final, answered, answered_by, confirmation, skip_reason, COUNT(*) AS n FROM call_attempts
+       WHERE batch_id = ? GROUP BY state, status, is_final, answered, answered_by, confirmation, skip_reason`,
+    )
+    .all(batchId)
+    .map((r) => ({
+      state: r.state,
+      status: r.status,
+      isFinal: r.is_final === 1,
+      answered: r.answered === 1,
+      answeredBy: r.answered_by,
+      confirmation: r.confirmation,
+      skipReason: r.skip_reason,
+      n: r.n,
+    }));
 }

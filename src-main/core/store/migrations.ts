@@ -126,4 +126,34 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'practice data apart, test calls apart, skip reasons (issue 8)',
+    sql: `
+      -- Practice (simulator) appointments never mix with real ones: every query filters on the current mode.
+      -- dedupe_key stays UNIQUE: practice rows carry a 'practice:' prefix (store/appointments.ts), so the same file
+      -- imported in both modes makes two separate rows.
+      ALTER TABLE appointments ADD COLUMN practice INTEGER NOT NULL DEFAULT 0 CHECK (practice IN (0, 1));
+      -- The setup wizard's test call to the staff member's own phone: never a patient, never on the board.
+      ALTER TABLE appointments ADD COLUMN test_call INTEGER NOT NULL DEFAULT 0 CHECK (test_call IN (0, 1));
+      ALTER TABLE batches ADD COLUMN test_call INTEGER NOT NULL DEFAULT 0 CHECK (test_call IN (0, 1));
+      -- Why a skipped attempt was not called: a rule at the start (already reminded, passed, ...) or a cancel.
+      ALTER TABLE call_attempts ADD COLUMN skip_reason TEXT CHECK (skip_reason IN
+        ('already-reminded', 'being-called', 'appointment-passed', 'outside-calling-hours', 'do-not-call', 'batch-cancelled'));
+      UPDATE call_attempts SET skip_reason = 'batch-cancelled' WHERE state = 'skipped';
+
+      -- Existing data: an appointment only ever called by practice batches is practice data; the wizard's earlier
+      -- test calls (their dedupe key says so) become test calls with their batches.
+      UPDATE appointments SET practice = 1
+        WHERE EXISTS (SELECT 1 FROM call_attempts a JOIN batches b ON b.id = a.batch_id WHERE a.appointment_id = appointments.id AND b.simulated = 1)
+          AND NOT EXISTS (SELECT 1 FROM call_attempts a JOIN batches b ON b.id = a.batch_id WHERE a.appointment_id = appointments.id AND b.simulated = 0);
+      UPDATE appointments SET practice = 1, dedupe_key = 'practice:' || dedupe_key WHERE practice = 1 AND dedupe_key NOT LIKE 'practice:%';
+      UPDATE appointments SET test_call = 1 WHERE dedupe_key LIKE 'test-call:%' OR dedupe_key LIKE 'practice:test-call:%';
+      UPDATE batches SET test_call = 1
+        WHERE NOT EXISTS (SELECT 1 FROM call_attempts a JOIN appointments ap ON ap.id = a.appointment_id WHERE a.batch_id = batches.id AND ap.test_call = 0)
+          AND EXISTS (SELECT 1 FROM call_attempts a WHERE a.batch_id = batches.id);
+
+      CREATE INDEX appointments_by_mode_time ON appointments (practice, appointment_utc) WHERE test_call = 0;
+    `,
+  },
 ];

@@ -25,6 +25,7 @@ const batch: Batch = {
   finishedAt: '2026-11-24T14:10:00.000Z',
   waitDeadline: null,
   total: 3,
+  testCall: false,
 };
 
 const appointment: Appointment = {
@@ -37,6 +38,7 @@ const appointment: Appointment = {
   location: 'Riverside Office, Suite 200',
   confirmation: null,
   importedAt: '2026-11-24T13:00:00.000Z',
+  practice: true,
 };
 
 function attempt(overrides: Partial<CallAttempt> = {}): CallAttempt {
@@ -63,6 +65,7 @@ function attempt(overrides: Partial<CallAttempt> = {}): CallAttempt {
     errorMessage: null,
     confirmation: 'confirmed',
     attempts: 1,
+    skipReason: null,
     createdAt: '2026-11-24T14:00:04.000Z',
     startedAt: '2026-11-24T14:00:09.000Z',
     endedAt: '2026-11-24T14:01:14.000Z',
@@ -177,13 +180,18 @@ describe('writeBatchLogCsv', () => {
     expect(lines[2]).toBe('');
     expect(text).not.toMatch(/[^\r]\n/);
     expect(lines[1]).toBe(
-      "b-20261124-1,2026-11-24T09:00:05-05:00,Maria Delgado,'+12125550100,2026-11-25 14:30,\"Riverside Office, Suite 200\",Yes,completed,65,0:01:05,CA0123456789abcdef0123456789abcdef,,human,confirmed,1,callback,2026-11-24T09:00:09-05:00,2026-11-24T09:01:14-05:00",
+      "b-20261124-1,2026-11-24T09:00:05-05:00,Maria Delgado,+12125550100,2026-11-25 14:30,\"Riverside Office, Suite 200\",Yes,completed,65,0:01:05,CA0123456789abcdef0123456789abcdef,,human,confirmed,1,callback,2026-11-24T09:00:09-05:00,2026-11-24T09:01:14-05:00",
     );
   });
 
   it('neutralises every formula trigger: = + - @ tab and CR', () => {
     expect(neutraliseFormula('=HYPERLINK("http://x","y")')).toBe('\'=HYPERLINK("http://x","y")');
-    expect(neutraliseFormula('+12125550100')).toBe("'+12125550100");
+    // Only a phone number or only a number is written plainly (issue 8: LibreOffice showed the apostrophe).
+    expect(neutraliseFormula('+12125550100')).toBe('+12125550100');
+    expect(neutraliseFormula('-5')).toBe('-5');
+    expect(neutraliseFormula('+1 212 555 0100')).toBe("'+1 212 555 0100");
+    expect(neutraliseFormula('+12125550100+1')).toBe("'+12125550100+1");
+    expect(neutraliseFormula('-1+2')).toBe("'-1+2");
     expect(neutraliseFormula('-2+3')).toBe("'-2+3");
     expect(neutraliseFormula('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(neutraliseFormula('\t=1')).toBe("'\t=1");

@@ -20,21 +20,21 @@ describe('appointments', () => {
   it('importing the same rows twice creates no duplicates', () => {
     expect(upsertAppointments(db, rows, 'a.csv', NOW)).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
     expect(upsertAppointments(db, rows, 'a.csv', NOW)).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
-    expect(listAppointments(db)).toHaveLength(2);
+    expect(listAppointments(db, { practice: false })).toHaveLength(2);
   });
 
   it('updates an appointment whose details changed in the new file', () => {
     upsertAppointments(db, rows, 'a.csv', NOW);
     const moved = [{ ...rows[0]!, appointmentAt: '2026-11-26T09:30:00-05:00' }];
     expect(upsertAppointments(db, moved, 'b.csv', NOW)).toMatchObject({ inserted: 0, updated: 1 });
-    expect(listAppointments(db)[1]!.appointmentAt).toBe('2026-11-26T09:30:00-05:00');
+    expect(listAppointments(db, { practice: false })[1]!.appointmentAt).toBe('2026-11-26T09:30:00-05:00');
   });
 
   it('filters by time range and searches names literally', () => {
     upsertAppointments(db, [...rows, { ...rows[1]!, dedupeKey: 'id:3', name: '100%_Real' }], null, NOW);
-    expect(listAppointments(db, { search: 'turing' }).map((a) => a.name)).toEqual(['Alan Turing']);
-    expect(listAppointments(db, { search: '%' }).map((a) => a.name)).toEqual(['100%_Real']);
-    expect(listAppointments(db, { fromUtc: '2026-11-25T14:45:00.000Z' }).map((a) => a.name)).toEqual(['Alan Turing', '100%_Real']);
+    expect(listAppointments(db, { practice: false, search: 'turing' }).map((a) => a.name)).toEqual(['Alan Turing']);
+    expect(listAppointments(db, { practice: false, search: '%' }).map((a) => a.name)).toEqual(['100%_Real']);
+    expect(listAppointments(db, { practice: false, fromUtc: '2026-11-25T14:45:00.000Z' }).map((a) => a.name)).toEqual(['Alan Turing', '100%_Real']);
   });
 });
 

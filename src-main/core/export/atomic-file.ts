@@ -1,0 +1,35 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Writes a file atomically: into a temp file in the same folder, flushed to disk, then renamed over the target.
+ * A crash or a full disk leaves the previous export intact, never half a file.
+ */
+export async function writeFileAtomically<T>(file: string, write: (out: NodeJS.WritableStream) => Promise<T>): Promise<T> {
+  const dir = path.dirname(path.resolve(file));
+  await mkdir(dir, { recursive: true });
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  try {
+    const result = await write(createWriteStream(temp, { flags: 'wx' }));
+    const handle = await open(temp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temp, file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EBUSY' || code === 'EPERM' || code === 'EACCES') {
+        throw new Error(`could not replace ${file} (${code}): is it open in Excel? Close it and export again`, { cause: error });
+      }
+      throw error;
+    }
+    return result;
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
