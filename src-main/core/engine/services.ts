@@ -548,7 +548,7 @@ export class EngineServices {
   }
 
   storeImported(result: ImportResult, sourceFile: string): UpsertSummary {
-    const summary = upsertAppointments(this.ctx.db, result.rows, sourceFile, this.now());
+    const summary = upsertAppointments(this.ctx.db, result.rows, sourceFile, this.now(), { practice: this.practice });
     if (summary.inserted + summary.updated > 0) this.ctx.events.emit('appointments-changed', { reason: 'import' });
     return summary;
   }
