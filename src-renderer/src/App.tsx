@@ -4,6 +4,7 @@ import type { DeskClient } from './api/client';
 import { ApiContext, AppStateContext } from './api/hooks';
 import { AnnouncerProvider } from './components/Announcer';
 import { EventBridge } from './components/EventBridge';
+import { connectionPillLabel } from './connection-words';
 import { ErrorNotice } from './errors/ErrorNotice';
 import { AppointmentsView } from './views/AppointmentsView';
 import { BatchesView } from './views/BatchesView';
@@ -112,6 +113,7 @@ export function App({ api }: { api: DeskClient }) {
   }
   if (!appState) return <main className="loading">Opening Reminder Desk…</main>;
 
+  const pill = connectionPillLabel(connection);
   const newRejections = rejections.acknowledged === null ? 0 : rejections.count - rejections.acknowledged;
 
   return (
@@ -181,8 +183,8 @@ export function App({ api }: { api: DeskClient }) {
                     </button>
                   ))}
                 </nav>
-                <div className="connection-pill" data-testid="connection-summary" title={connection?.summary}>
-                  {connection?.summary ?? 'Checking connection…'}
+                <div className={`connection-pill pill-${pill.tone}`} data-testid="connection-summary" title={connection?.summary}>
+                  {pill.label}
                 </div>
               </header>
               <main className="content">

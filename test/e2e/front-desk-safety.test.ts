@@ -12,6 +12,9 @@ import { WAIT_MS, assertRendererBuilt, importThroughChooser, launchBrowser, scre
 // Maria confirms, James cancels, Priya answers without a key, Thomas's voicemail answers, Aisha is busy,
 // Kenji doesn't answer, Sofia's call fails, Daniel's number is refused at creation.
 
+/** Each test walks several screens and writes screenshots at two sizes: more than vitest's default 20 s. */
+const TEST_MS = 90_000;
+
 // Page-side globals (the Node test project has no DOM types; page code is passed as real functions).
 interface PageElement {
   scrollWidth: number;
@@ -110,8 +113,10 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
       await screenshotBothSizes(page, 'i8-1-confirm-second-batch-call-again');
       await page.getByTestId('batch-confirm-confirm').click();
       await dialog.waitFor({ state: 'detached' });
-      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="batch-strip"]')].some((s) => s.dataset.phase === 'done'), undefined, { timeout: WAIT_MS });
-      await waitAllFinal(page, 8);
+      // Both batches' strips, each finished (the first stays on screen until hidden).
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="batch-strip"][data-phase="done"]').length === 2, undefined, { timeout: WAIT_MS });
+      await waitAllFinal(page, 5); // the board shows the chosen day
+      await screenshotBothSizes(page, 'i8-1-second-batch-done');
 
       // Maria was called once, Priya and Aisha twice: nobody else was rung again.
       const timelines = await Promise.all(
@@ -123,7 +128,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
       );
       expect(timelines).toEqual([1, 2, 2, 1]);
     });
-  });
+  }, TEST_MS);
 
   it('1. skips a past appointment with its reason, and a second batch while one runs asks first; every running batch is shown', async () => {
     await withApp(browser, 'i8-second-batch', async ({ page, handlers, dataDir }) => {
@@ -139,7 +144,9 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
 
       // Slow pacing keeps the first batch dialling while the second is asked for.
       await handlers['settings/update']({ callsPerSecond: 0.5 });
-      await page.getByTestId('filter-search').fill('a');
+      // "p": Priya Raman and the past patient.
+      await page.getByTestId('filter-search').fill('p');
+      await page.getByText('2 of 9 appointments shown').waitFor();
       await page.getByTestId('select-all').check();
       await page.getByTestId('call-selected').click();
       await page.getByTestId('batch-confirm').waitFor();
@@ -149,8 +156,8 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
       await page.getByTestId('batch-confirm-confirm').click();
       await page.getByTestId('batch-strip').first().waitFor();
 
-      await page.getByTestId('filter-search').fill('');
-      await page.getByTestId('select-all').uncheck();
+      await page.getByTestId('filter-search').fill('Kenji');
+      await page.getByText('1 of 9 appointments shown').waitFor();
       await rowLocator(page, 'Kenji Watanabe').getByRole('checkbox').check();
       await page.getByTestId('call-selected').click();
       await page.getByTestId('plan-running').waitFor();
@@ -161,7 +168,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="batch-strip"]').length === 2, undefined, { timeout: WAIT_MS });
       await screenshotBothSizes(page, 'i8-1-two-batches-running');
     });
-  });
+  }, TEST_MS);
 
   it('3. cancel asks first; calls on the line stay in progress; counts say "not called (batch cancelled)"; the chart shows outcomes only', async () => {
     await withApp(browser, 'i8-cancel', async ({ page, handlers, dataDir }) => {
@@ -202,7 +209,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
       expect(chart).not.toMatch(/Ringing|On the line|Calling|Queued/);
       await screenshotBothSizes(page, 'i8-3-cancelled');
     });
-  });
+  }, TEST_MS);
 
   it('4. errors read as plain sentences with the raw detail behind "Details"; jargon sits under technical details; the patient detail has the full number', async () => {
     await withApp(browser, 'i8-plain-words', async ({ page, dataDir }) => {
@@ -231,7 +238,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
       expect(visibleText).not.toMatch(/Twilio call ID|Source|callback|21211/);
       await screenshotBothSizes(page, 'i8-4-patient-detail');
     });
-  });
+  }, TEST_MS);
 
   it('5. results per batch and per day, a printable needs-follow-up list with full numbers, batches named by day, the latest call labelled', async () => {
     await withApp(browser, 'i8-results', async ({ page, dataDir }) => {
@@ -268,7 +275,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
       expect(await page.getByTestId('follow-up-row').count()).toBe(2);
       await screenshotBothSizes(page, 'i8-5-day-results');
     });
-  });
+  }, TEST_MS);
 
   it('6. exports the batch and the follow-up list as an Excel file staff can open (phones as text, times as dates)', async () => {
     await withApp(browser, 'i8-xlsx', async ({ page, dataDir }) => {
@@ -295,7 +302,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
       await second.xlsx.readFile(await followUp.path());
       expect(second.worksheets[0]?.rowCount).toBeGreaterThanOrEqual(6); // header + 5 patients
     });
-  });
+  }, TEST_MS);
 
   it('7. fits 1024×700, keeps the session on refresh, and the details: settings, drawer focus, header-only file, announcements', async () => {
     await withApp(browser, 'i8-layout', async ({ page, dataDir }) => {
@@ -368,5 +375,5 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
       await page.getByRole('button', { name: 'Save settings' }).click();
       await page.getByText('Settings saved.').waitFor();
     });
-  });
+  }, TEST_MS);
 });
