@@ -1,6 +1,6 @@
 import type { BatchProgress, OutcomeCounts } from '../../src-main/core/api/contract';
 import { formatEta } from './format';
-import { RESULT_GROUP_LABELS, type ResultGroup, plural } from './status-words';
+import { RESULT_GROUP_SHORT, type ResultGroup, plural } from './status-words';
 
 // A batch's progress told truthfully: patients skipped at the start or left out by a cancel are not "finished
 // calls", and calls still ringing after a cancel are in progress until they end.
@@ -29,7 +29,6 @@ export function batchProgressLine(progress: BatchProgress): string {
   const parts = [`${n.ended} of ${plural(n.called, 'call')} ended`];
   if (n.live > 0) parts.push(`${n.live} in progress`);
   if (n.notCalledCancelled > 0) parts.push(`${n.notCalledCancelled} not called (batch cancelled)`);
-  if (n.skippedByRule > 0) parts.push(`${n.skippedByRule} skipped`);
   // No time estimate while paused: nothing is being dialled, so any figure would be wrong.
   if (progress.phase === 'calling' && progress.etaSeconds !== null) parts.push(formatEta(progress.etaSeconds));
   return parts.join(' · ');
@@ -63,7 +62,7 @@ export const OUTCOME_KEYS: Record<ResultGroup, keyof Omit<OutcomeCounts, 'notRea
 
 /** The five results staff act on, in order, for tiles and the chart. */
 export function outcomeEntries(outcomes: OutcomeCounts): { key: ResultGroup; label: string; n: number }[] {
-  return (Object.keys(OUTCOME_KEYS) as ResultGroup[]).map((key) => ({ key, label: RESULT_GROUP_LABELS[key], n: outcomes[OUTCOME_KEYS[key]] }));
+  return (Object.keys(OUTCOME_KEYS) as ResultGroup[]).map((key) => ({ key, label: RESULT_GROUP_SHORT[key], n: outcomes[OUTCOME_KEYS[key]] }));
 }
 
 /** "busy 2, no answer 1" for the Not reached tile. */

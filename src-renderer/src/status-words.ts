@@ -1,4 +1,4 @@
-import type { AppointmentView, BatchProgress, CallSummary } from '../../src-main/core/api/contract';
+import type { AppointmentView, CallSummary } from '../../src-main/core/api/contract';
 import type { Confirmation, DataMode, ReminderOutcome, SkipReason, StatusSource } from '../../src-main/core/domain';
 
 // Every word the screens use for a call's status, a reminder's outcome or a batch count, in ONE module: the core is
@@ -89,35 +89,6 @@ export const EVENT_STATUS_WORDS: Record<string, string> = {
   canceled: 'Call cancelled',
 };
 
-// ---- batch counts -----------------------------------------------------------------------------------------
-
-type CountKey = keyof BatchProgress['counts'];
-
-/** Calls still on their way: shown as "in progress" until they end, never as outcomes. */
-export const LIVE_COUNT_KEYS: readonly CountKey[] = ['pending', 'dialing', 'queued', 'initiated', 'ringing', 'in-progress'];
-
-/** How each final state of a call reads in a count. "completed" includes people and voicemail alike. */
-export const OUTCOME_COUNT_LABELS: Partial<Record<CountKey, string>> = {
-  completed: 'Call completed',
-  busy: 'Busy',
-  'no-answer': 'No answer',
-  failed: 'Failed',
-  canceled: 'Call cancelled',
-  rejected: 'Not placed',
-  skipped: 'Not called',
-};
-
-export function liveCount(counts: BatchProgress['counts']): number {
-  return LIVE_COUNT_KEYS.reduce((sum, key) => sum + (counts[key] ?? 0), 0);
-}
-
-/** Final outcomes only, in a stable order, zeroes left out. */
-export function outcomeCountEntries(counts: BatchProgress['counts']): [CountKey, string, number][] {
-  return (Object.keys(OUTCOME_COUNT_LABELS) as CountKey[])
-    .map((key): [CountKey, string, number] => [key, OUTCOME_COUNT_LABELS[key] ?? key, counts[key] ?? 0])
-    .filter(([, , n]) => n > 0);
-}
-
 // ---- what the desk wants to know: the reminder's result ------------------------------------------------------
 
 /** The five answers staff act on (issue 8 §5). */
@@ -131,15 +102,22 @@ export const RESULT_GROUP_LABELS: Record<ResultGroup, string> = {
   'not-reached': 'Not reached',
 };
 
+/** For tiles and the chart, where the hint or the follow-up list says the rest. */
+export const RESULT_GROUP_SHORT: Record<ResultGroup, string> = {
+  confirmed: 'Confirmed',
+  cancelled: 'Cancelled',
+  reached: 'Reached',
+  voicemail: 'Voicemail left',
+  'not-reached': 'Not reached',
+};
+
 export const RESULT_GROUP_HINTS: Record<ResultGroup, string> = {
   confirmed: 'pressed 1',
-  cancelled: 'pressed 2',
+  cancelled: 'needs rescheduling (pressed 2)',
   reached: 'a person answered, no key pressed',
   voicemail: 'message left after the beep',
   'not-reached': 'busy, no answer, failed or not placed',
 };
-
-export const RESULT_GROUPS = Object.keys(RESULT_GROUP_LABELS) as ResultGroup[];
 
 /** The result group of one appointment's latest call, or null while the call is open / not made (the core decides it). */
 export function resultGroup(row: Pick<AppointmentView, 'confirmation' | 'call'>): ResultGroup | null {

@@ -97,6 +97,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
       await page.getByTestId('call-selected').click();
       await page.getByTestId('batch-confirm-confirm').click();
       await waitAllFinal(page, 8);
+      await page.locator('[data-testid="batch-strip"][data-phase="done"]').waitFor();
 
       // The same day again: only the not-reached patient (Aisha, busy) is called; the others are listed with why.
       await page.getByTestId('filter-day').selectOption(firstDay);

@@ -26,8 +26,9 @@ export function BatchStrips({ strips, onOpenBatch, onDismiss }: { strips: BatchP
                 </button>
               )}
             </div>
-            <ProgressBar done={numbers.ended} total={numbers.called} label={`Progress of ${progress.batch.label}`} />
-            <BatchCounts counts={progress.counts} cancelled={progress.batch.state === 'cancelled'} />
+            {/* A finished batch needs no bar: its strip shrinks to the results. */}
+            {progress.phase !== 'done' && <ProgressBar done={numbers.ended} total={numbers.called} label={`Progress of ${progress.batch.label}`} />}
+            <BatchCounts progress={progress} />
           </section>
         );
       })}

@@ -1,6 +1,6 @@
 const BAR_HEIGHT = 28;
-const LABEL_WIDTH = 210;
-const CHART_WIDTH = 560;
+const LABEL_WIDTH = 140;
+const CHART_WIDTH = 520;
 
 export interface ChartEntry {
   key: string;

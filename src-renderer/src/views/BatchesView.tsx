@@ -190,9 +190,12 @@ export function BatchesView({ focusBatchId }: { focusBatchId: string | null }) {
             Started {formatDateTime(progress.batch.createdAt, timezone)}
             {progress.batch.mode === 'practice' ? ' · practice (simulated)' : ''}
           </p>
-          <p className="big-number" data-testid="batch-headline">
-            {batchHeadline(progress)}
-          </p>
+          {/* Once nothing is live the state badge says it all. */}
+          {phase !== 'done' && (
+            <p className="big-number" data-testid="batch-headline">
+              {batchHeadline(progress)}
+            </p>
+          )}
           <p data-testid="batch-finished">{batchProgressLine(progress)}</p>
           <ProgressBar done={numbers.ended} total={numbers.called} label="Batch progress" />
           {progress.openCalls > 0 && phase === 'done' && (
@@ -200,7 +203,7 @@ export function BatchesView({ focusBatchId }: { focusBatchId: string | null }) {
               {plural(progress.openCalls, 'call')} never reported a final status before the batch stopped waiting. Their last known status is in the export.
             </p>
           )}
-          <BatchCounts counts={progress.counts} cancelled={state === 'cancelled'} />
+          <BatchCounts progress={progress} />
           <div className="button-row">
             {state === 'running' && (
               <button type="button" className="button" disabled={busy} onClick={() => void control('batches/pause')}>
