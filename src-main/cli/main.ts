@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { APP_VERSION } from '../core/engine/app-version';
+import { APP_VERSION } from '../core/app-version';
 import { describeCliError, EXIT_OK } from './cli-errors';
 import { callbacksCommand, replayCommand } from './commands/callbacks';
 import { importCommand } from './commands/import';
@@ -61,8 +61,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--simulate', 'practice mode: the built-in Twilio simulator, nobody is called')
     .option('--export <out.csv>', 'write the batch log CSV here when the batch is done')
     .option('--wait <seconds>', 'how long to wait for every call to reach a final status', positiveNumber('--wait'))
+    .option('--again', 'also call patients already reminded (a person answered, a voicemail was left, or they confirmed / cancelled)')
     .addOption(timeScaleOption())
-    .action(async (file: string | undefined, opts: { simulate?: boolean; export?: string; wait?: number; timeScale?: number }, cmd: Command) =>
+    .action(async (file: string | undefined, opts: { simulate?: boolean; export?: string; wait?: number; timeScale?: number; again?: boolean }, cmd: Command) =>
       setExitCode(await runCommand(file, opts, globalsOf(cmd))),
     );
 

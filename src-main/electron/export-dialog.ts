@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ApiHandlers, ExportFormat } from '../core/api/contract';
-import { exportFileName, type ExportRequest } from '../core/export/exports';
+import { exportFileName, type ExportRequest } from '../core/batches/exports';
 
 // The exports in the desktop app: staff choose where the file goes with the system's save dialog. The core writes
 // it (export/exports.ts) and names it by default; this host only chooses where.

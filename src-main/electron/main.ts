@@ -6,8 +6,8 @@ import { Engine } from '../core/engine';
 import { createLogger } from '../core/logging/logger';
 import { defaultDataDir } from '../core/settings/load-settings';
 import { appEntryUrl, resolveAppOrigin } from './app-origin';
+import { assertExportable } from '../core/batches/assert-exportable';
 import { createExportHandlers } from './export-dialog';
-import { assertExportable } from '../core/export/assert-exportable';
 import { forwardEvents, registerIpcGate } from './ipc-gate';
 import { findSqliteNativeBinding } from './native-binding';
 import { createDesktopSecretStore } from './safe-storage-cipher';
@@ -75,7 +75,7 @@ async function start(): Promise<void> {
     ...createExportHandlers({
       assertExists: (request) => assertExportable(core, request),
       showSaveDialog: (options) => (window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options)),
-      exportFile: (request, filePath) => engine.exportFile(request, filePath),
+      exportFile: (request, filePath) => engine.batches.exportFile(request, filePath),
       defaultFolder: app.getPath('documents'),
     }),
   };

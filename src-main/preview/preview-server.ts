@@ -7,8 +7,8 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { EVENT_NAMES, type ApiHandlers } from '../core/api/contract';
 import { invokeOperation } from '../core/api/invoke-operation';
-import { assertExportable } from '../core/export/assert-exportable';
-import { EXPORT_CONTENT_TYPES, exportFileName, exportRequestFrom, type ExportRequest } from '../core/export/exports';
+import { assertExportable } from '../core/batches/assert-exportable';
+import { EXPORT_CONTENT_TYPES, exportFileName, exportRequestFrom, type ExportRequest } from '../core/batches/exports';
 
 // The browser preview: the same React renderer the Electron window shows, served on its OWN loopback listener
 // (never the public callback listener) and talking to the real core over HTTP + Server-Sent Events.

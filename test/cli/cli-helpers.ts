@@ -7,6 +7,16 @@ export const REPO = path.resolve(import.meta.dirname, '..', '..');
 export const BIN = path.join(REPO, 'bin', 'reminder-desk.mjs');
 export const SAMPLE_CSV = path.join(REPO, 'resources', 'sample-appointments.csv');
 
+/**
+ * The sample's appointments (Nov 2026) with the year moved to 2037, where every date falls on the same weekday:
+ * past appointments are never called (issue 8), and these tests run on the real clock.
+ */
+export const FUTURE_SAMPLE_CSV = (() => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reminder-desk-sample-')), 'sample-appointments-2037.csv');
+  fs.writeFileSync(file, fs.readFileSync(SAMPLE_CSV, 'utf8').replace(/\b2026-(\d\d-\d\d)/g, '2037-$1'));
+  return file;
+})();
+
 export interface CliResult {
   code: number | null;
   stdout: string;

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BATCH_LOG_COLUMNS } from '../../src-main/core/export/batch-log-csv';
-import { FAST_SETTINGS, runCli, SAMPLE_CSV, spawnCli, tempDataDir } from './cli-helpers';
+import { BATCH_LOG_COLUMNS } from '../../src-main/core/batches/batch-log-csv';
+import { FAST_SETTINGS, FUTURE_SAMPLE_CSV, runCli, SAMPLE_CSV, spawnCli, tempDataDir } from './cli-helpers';
 
 // The real `reminder-desk` binary (bin/reminder-desk.mjs through tsx), spawned as a user would run it.
 
@@ -40,7 +40,7 @@ describe('reminder-desk run --wait', () => {
     // Realistic timing (time_scale 1): no call can finish within a 2 s wait.
     const dir = tempDataDir(FAST_SETTINGS.replace('time_scale: 0.01', 'time_scale: 1'));
     const out = path.join(dir, 'open.csv');
-    const result = await runCli(['run', SAMPLE_CSV, '--simulate', '--wait', '2', '--export', out, '--data-dir', dir]);
+    const result = await runCli(['run', FUTURE_SAMPLE_CSV, '--simulate', '--wait', '2', '--export', out, '--data-dir', dir]);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/warning: \d+ call\(s\) had no final status when the wait ran out/);
     const rows = readCsv(out);
@@ -58,7 +58,7 @@ describe('reminder-desk run --simulate', () => {
   let first: Awaited<ReturnType<typeof runCli>>;
 
   it('calls every appointment of the sample file in practice mode and exports each true final status', async () => {
-    first = await runCli(['run', SAMPLE_CSV, '--simulate', '--export', out, '--data-dir', dir]);
+    first = await runCli(['run', FUTURE_SAMPLE_CSV, '--simulate', '--export', out, '--data-dir', dir]);
     expect(first.stderr).not.toMatch(/^reminder-desk:/m);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('SIMULATED');
@@ -82,7 +82,7 @@ describe('reminder-desk run --simulate', () => {
         expect(row.error_message).toContain('21211');
       }
     }
-    expect(rows[0]!.phone_number).toBe("'+12125550100"); // formula-neutralised E.164
+    expect(rows[0]!.phone_number).toBe('+12125550100'); // only a phone number: written plainly (issue 8)
   });
 
   it('status --json reports the finished batch', async () => {
@@ -119,6 +119,39 @@ describe('reminder-desk run --simulate', () => {
     expect(JSON.parse(replay.stdout)).toMatchObject({ stored: false, applied: false });
     const bad = await runCli(['callbacks', 'replay', 'abc', '--data-dir', dir]);
     expect(bad.code).toBe(2);
+  });
+
+  it('a second run of the same file calls only the patients not reached; --again calls everyone', async () => {
+    const second = path.join(dir, 'second.csv');
+    const result = await runCli(['run', FUTURE_SAMPLE_CSV, '--simulate', '--export', second, '--data-dir', dir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/: 4 call\(s\)/);
+    expect(result.stdout).toContain('Not called: 4 patients already reminded (--again calls already-reminded patients too)');
+    const rows = readCsv(second);
+    expect(rows).toHaveLength(8);
+    const skipped = rows.filter((r) => r.call_status === 'skipped');
+    // 00 confirmed, 01 cancelled, 02 a person answered, 03 voicemail: reminded. Busy, no answer, failed, refused: called again.
+    expect(skipped.map((r) => r.phone_number!.slice(-2)).sort()).toEqual(['00', '01', '02', '03']);
+    expect(new Set(skipped.map((r) => r.error_message))).toEqual(new Set(['not called: already reminded (a person answered, a voicemail was left, or they confirmed / cancelled)']));
+    expect(rows.filter((r) => r.call_status !== 'skipped').map((r) => r.phone_number!.slice(-2)).sort()).toEqual(['04', '05', '06', '07']);
+
+    const forced = await runCli(['run', FUTURE_SAMPLE_CSV, '--simulate', '--again', '--data-dir', dir]);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/: 8 call\(s\)/);
+    expect(forced.stdout).not.toContain('Not called');
+  });
+
+  it('past appointments are skipped with their reason in the export, and nobody is called', async () => {
+    const pastDir = dataDir();
+    const log = path.join(pastDir, 'past.csv');
+    const result = await runCli(['run', SAMPLE_CSV, '--simulate', '--export', log, '--data-dir', pastDir]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/: 0 call\(s\)/);
+    expect(result.stdout).toContain('Not called: 8 appointments already passed');
+    const rows = readCsv(log);
+    expect(rows.map((r) => [r.call_status, r.error_message, r.call_id])).toEqual(
+      Array.from({ length: 8 }, () => ['skipped', 'not called: the appointment has already passed', '']),
+    );
   });
 
   it('run without FILE says there is nothing to resume (exit 1)', async () => {
@@ -225,7 +258,7 @@ describe('practice mode on a busy port', () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       const dir = dataDir(`server:\n  port: ${port}\ncalling:\n  calls_per_second: 50\nsimulator:\n  time_scale: 0.01\n`);
-      const result = await runCli(['run', SAMPLE_CSV, '--simulate', '--data-dir', dir]);
+      const result = await runCli(['run', FUTURE_SAMPLE_CSV, '--simulate', '--data-dir', dir]);
       expect(result.code).toBe(0);
       expect(result.stderr).toContain(`port ${port} is in use; listening on a free port instead`);
     } finally {

@@ -89,7 +89,7 @@ async function openApp(browser: Browser, options: AppOptions): Promise<AppUnderT
     events: engine.events,
     staticDir: RENDERER_DIR,
     port: 0,
-    exportFile: (request, writable) => engine.exportFile(request, writable),
+    exportFile: (request, writable) => engine.batches.exportFile(request, writable),
     onInternalError: (operation, error) => log.push(`[core] ${operation}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });

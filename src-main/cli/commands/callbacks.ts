@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { replayCallbackRequest } from '../../core/callbacks/replay';
 import type { Engine } from '../../core/engine';
-import { toCallbackRequestView } from '../../core/engine/views';
+import { toCallbackRequestView } from '../../core/callbacks/callback-views';
 import { listCallbackRequests, type CallbackRequest } from '../../core/store/callback-requests';
 import { UsageError } from '../cli-errors';
 import { formatCallbackRequest } from '../format';

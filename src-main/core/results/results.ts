@@ -1,8 +1,8 @@
 import type { FollowUpRow, ResultsView } from '../api/contract';
 import { isReminded, notReachedKind, reminderOutcome } from '../calls/reminder-outcome';
 import type { Appointment, Batch, CallAttempt, ReminderOutcome } from '../domain';
-import { clinicDayRange } from '../engine/clinic-day';
-import { toBatchView } from '../engine/views';
+import { clinicDayRange } from '../vocabulary/clinic-day';
+import { toBatchView } from '../batches/batch-view';
 import { getAppointments, listAppointments } from '../store/appointments';
 import { listBatches } from '../store/batches';
 import { callsOfAppointments, listBatchAttempts } from '../store/call-attempts';

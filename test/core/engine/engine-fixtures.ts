@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { Engine, type EngineOptions } from '../../../src-main/core/engine';
 import type { CallAttempt } from '../../../src-main/core/domain';
 import { MemorySecretStore } from '../../../src-main/core/settings/secrets';
-import { PRACTICE_PHONE_NUMBERS, TwilioSimulator, type SimulatorOptions } from '../../../src-main/core/simulator/twilio-simulator';
+import { PRACTICE_PHONE_NUMBERS, TwilioSimulator, type SimulatorOptions } from '../../../src-main/core/practice/simulator/twilio-simulator';
 import { listBatchAttempts } from '../../../src-main/core/store/call-attempts';
 
 export const SAMPLE_CSV = path.resolve(import.meta.dirname, '..', '..', '..', 'resources', 'sample-appointments.csv');
@@ -35,6 +35,15 @@ scheduling:
 ${extra}`;
 }
 
+/**
+ * The sample's appointments are on Nov 25-26, 2026, and past appointments are never called (issue 8): the engine
+ * tests run on a clock that reads the eve of those days (9:00 on Nov 24, New York) and then moves at real speed,
+ * so waits, deadlines and timestamps still behave.
+ */
+const SAMPLE_EVE_MS = Date.parse('2026-11-24T09:00:00-05:00');
+const CLOCK_SHIFT_MS = Date.now() - SAMPLE_EVE_MS;
+export const sampleEveClock = (): number => Date.now() - CLOCK_SHIFT_MS;
+
 export const FAST_TIMING = { pollFirstAfterMs: 20, pollMaxIntervalMs: 100, waitCheckMs: 20, reconcileIntervalMs: 60_000 } as const;
 
 export class EngineHarness {
@@ -48,7 +57,7 @@ export class EngineHarness {
   }
 
   async open(dataDir: string, opts: Partial<EngineOptions> = {}): Promise<Engine> {
-    const engine = await Engine.open({ dataDir, env: {}, secrets: new MemorySecretStore(), timing: FAST_TIMING, ...opts });
+    const engine = await Engine.open({ dataDir, env: {}, secrets: new MemorySecretStore(), timing: FAST_TIMING, clock: sampleEveClock, ...opts });
     this.cleanups.push(() => engine.stop());
     return engine;
   }
@@ -85,9 +94,9 @@ export class EngineHarness {
 
 /** Imports the sample file and creates a batch of all of it. */
 export async function sampleBatch(engine: Engine): Promise<string> {
-  const imported = await engine.importFile(SAMPLE_CSV);
+  const imported = await engine.appointments.importFile(SAMPLE_CSV);
   expect(imported.summary.ids).toHaveLength(8);
-  return engine.createBatch(imported.summary.ids).id;
+  return engine.batches.create(imported.summary.ids).id;
 }
 
 /** Every call of the batch ended with the status the simulator's table says it truly had. */
