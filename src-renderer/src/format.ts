@@ -62,3 +62,10 @@ export function formatDayHeading(day: string): string {
   if (Number.isNaN(date.getTime())) return day;
   return new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(date);
 }
+
+/** "Thu, Dec 3": a clinic day where space is short (buttons at 1024 px). */
+export function formatShortDay(day: string): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(date);
+}

@@ -9,7 +9,7 @@ import { BatchStrips } from '../components/BatchStrips';
 import { ImportResult, fileToBase64 } from '../components/ImportResult';
 import { StatusChip } from '../components/StatusChip';
 import { ErrorNotice } from '../errors/ErrorNotice';
-import { clinicDay, formatAppointmentTime, formatDayHeading } from '../format';
+import { clinicDay, formatAppointmentTime, formatDayHeading, formatShortDay } from '../format';
 import { STATUS_FILTERS, confirmationLabel, matchesStatusFilter, plural, reminderStateLabel, type StatusFilter } from '../status-words';
 import { TimelinePanel } from './TimelinePanel';
 
@@ -228,8 +228,8 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
               if (file) void importFile(file);
             }}
           />
-          <button type="button" className="button" onClick={() => fileInput.current?.click()} disabled={importing} data-testid="import-button">
-            {importing ? 'Importing…' : 'Import appointments…'}
+          <button type="button" className="button" onClick={() => fileInput.current?.click()} disabled={importing} data-testid="import-button" title="Import appointments from a CSV or Excel (.xlsx) file">
+            {importing ? 'Importing…' : 'Import list…'}
           </button>
           <button
             type="button"
@@ -242,7 +242,7 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
           </button>
           {day && (
             <button type="button" className="button primary" disabled={starting} onClick={() => void planBatch({ day })} data-testid="call-day">
-              Call everyone on {formatDayHeading(day)}…
+              Call everyone on {formatShortDay(day)}…
             </button>
           )}
         </div>
