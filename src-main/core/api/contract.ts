@@ -39,7 +39,10 @@ export interface CallSummary {
   answered: boolean;
   answeredBy: string | null;
   durationSeconds: number | null;
+  /** Why the call failed, in staff words (phone numbers masked). */
   errorMessage: string | null;
+  /** The raw error (Twilio's message and code) for a "Details" toggle, phone numbers masked. */
+  errorDetails: string | null;
   confirmation: Confirmation | null;
   /** What this call achieved for the desk (final outcomes, or in-progress / waiting / not-called). */
   outcome: ReminderOutcome;
@@ -62,7 +65,10 @@ export interface RowErrorView {
   line: number;
   column: string | null;
   value: string | null;
+  /** In staff words (e.g. a date format shown as an example date, not as %Y-%m-%d %H:%M). */
   reason: string;
+  /** The raw reason when the staff words differ. */
+  details?: string;
 }
 
 export interface ImportSummary {

@@ -10,6 +10,7 @@ import { nowIso } from '../store/database';
 import { listCallEvents } from '../store/status-events';
 import type { UiPushes } from '../ui-pushes';
 import { clinicDayRange } from '../vocabulary/clinic-day';
+import { staffWordsFor } from '../vocabulary/staff-errors';
 import { matchesStatusFilter, type StatusFilter } from '../vocabulary/status-filter';
 import { toAppointmentView } from './appointment-views';
 import { ImportFileError, importOptionsFrom, readAppointmentsBuffer, readAppointmentsFile, type ImportOptions, type ImportResult } from './read-appointments';
@@ -49,7 +50,12 @@ export class AppointmentService {
       throw error;
     }
     const summary = this.store(result, fileName);
-    return { fileName, inserted: summary.inserted, updated: summary.updated, unchanged: summary.unchanged, errors: result.errors };
+    // Row reasons in staff words (a date format as an example date), the raw reason kept as details.
+    const errors = result.errors.map((e) => {
+      const words = staffWordsFor(e.reason);
+      return words ? { ...e, reason: words, details: e.reason } : e;
+    });
+    return { fileName, inserted: summary.inserted, updated: summary.updated, unchanged: summary.unchanged, errors };
   }
 
   get(id: number): Appointment | null {

@@ -1,3 +1,4 @@
+import type { Stream } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { wallClockAt } from '../vocabulary/clinic-time';
@@ -60,7 +61,7 @@ export interface XlsxSheet<K extends string> {
 
 /** Streams one worksheet into `out` (ended when done). Returns how many data rows were written. */
 export async function writeXlsx<K extends string>(sheet: XlsxSheet<K>, out: NodeJS.WritableStream, timezone: string): Promise<{ rows: number }> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out as unknown as import('stream').Stream, useStyles: true, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out as unknown as Stream, useStyles: true, useSharedStrings: false });
   const worksheet = workbook.addWorksheet(sheet.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
   worksheet.columns = sheet.columns.map((c) => ({
     header: c.header,

@@ -1,6 +1,17 @@
 import type { CallSummary, TimelineEvent } from '../api/contract';
 import type { CallAttempt, StatusEvent } from '../domain';
+import { maskPhonesIn, staffWordsFor } from '../vocabulary/staff-errors';
 import { reminderOutcome } from './reminder-outcome';
+
+/** A failed call's error in staff words, the raw Twilio text (masked) kept as details. */
+function callErrorWords(attempt: CallAttempt): { errorMessage: string | null; errorDetails: string | null } {
+  const raw = [attempt.errorMessage, attempt.errorCode && !attempt.errorMessage?.includes(attempt.errorCode) ? `(Twilio error ${attempt.errorCode})` : null]
+    .filter(Boolean)
+    .join(' ');
+  if (!raw) return { errorMessage: null, errorDetails: null };
+  const details = maskPhonesIn(raw);
+  return { errorMessage: staffWordsFor(raw, attempt.errorCode) ?? details, errorDetails: details };
+}
 
 // A call attempt and its events as the UI shows them; the same shapes whether the UI asked or was told (pushes).
 
@@ -18,7 +29,7 @@ export function toCallSummary(attempt: CallAttempt): CallSummary {
     answered: attempt.answered,
     answeredBy: attempt.answeredBy,
     durationSeconds: attempt.durationSeconds,
-    errorMessage: attempt.errorMessage,
+    ...callErrorWords(attempt),
     confirmation: attempt.confirmation,
     outcome: reminderOutcome(attempt),
     skipReason: attempt.state === 'skipped' ? (attempt.skipReason ?? 'batch-cancelled') : null,
