@@ -171,6 +171,25 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
     });
   }, TEST_MS);
 
+  it('2. leaving practice mode says what happens to the practice data, and real work starts from the real data', async () => {
+    await withApp(browser, 'i8-practice-apart', async ({ page, handlers, dataDir }) => {
+      await importFuture(page, dataDir);
+      await runWholeSample(page);
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByTestId('leave-practice-button').click();
+      const summary = page.getByTestId('practice-data-summary');
+      await summary.getByText('8 practice appointments').waitFor();
+      expect(await summary.textContent()).toMatch(/1 batch\b/);
+      expect(await page.getByTestId('leave-practice').textContent()).toContain('practice data never appears in real work');
+      await screenshotBothSizes(page, 'i8-2-leave-practice', page.getByTestId('leave-practice'));
+      await page.getByTestId('leave-practice-confirm').click();
+      await page.getByTestId('setup-wizard').waitFor();
+      // Real mode: none of the practice appointments or batches are there.
+      expect(await handlers['appointments/list']({})).toEqual([]);
+      expect(await handlers['batches/list']({})).toEqual([]);
+    });
+  }, TEST_MS);
+
   it('3. cancel asks first; calls on the line stay in progress; counts say "not called (batch cancelled)"; the chart shows outcomes only', async () => {
     await withApp(browser, 'i8-cancel', async ({ page, handlers, dataDir }) => {
       await importFuture(page, dataDir);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { ApiHandlers, EditableSettings } from '../../src-main/core/api/contract';
 import { Engine } from '../../src-main/core/engine';
 import { startPreviewServer, type PreviewServer } from '../../src-main/preview/preview-server';
@@ -153,9 +153,11 @@ export const VIEWPORTS = [
 ] as const;
 
 /** Screenshots of the same screen at 1366×800 and at 1024×700 (`<name>-1366.png`, `<name>-1024.png`); ends at 1366×800. */
-export async function screenshotBothSizes(page: Page, name: string): Promise<void> {
+export async function screenshotBothSizes(page: Page, name: string, focus?: Locator): Promise<void> {
   for (const size of [...VIEWPORTS].reverse()) {
     await page.setViewportSize(size);
+    // The part of a long screen the shot is about (e.g. a confirmation below the fold).
+    await focus?.scrollIntoViewIfNeeded();
     // Let layout settle (virtualised rows re-measure on resize).
     await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
     await screenshot(page, `${name}-${size.width}`);
