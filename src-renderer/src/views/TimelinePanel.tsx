@@ -92,7 +92,7 @@ export function TimelinePanel({ appointmentId, onClose }: { appointmentId: numbe
             <dd className="mono" data-testid="timeline-phone">
               {timeline.phoneNumber}
             </dd>
-            <dt>Appointment</dt>
+            <dt>When</dt>
             <dd>
               {formatAppointmentTime(timeline.appointment.appointmentAt, timezone)}
               {timeline.appointment.location ? ` · ${timeline.appointment.location}` : ''}
