@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { devContentSecurityPolicy } from './src-main/electron/dev-csp-plugin';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -27,7 +28,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [react()],
+    // The dev-only CSP allowance for React Refresh and HMR (never part of a build: see dev-csp-plugin.ts).
+    plugins: [react(), devContentSecurityPolicy()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       rollupOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },

@@ -32,6 +32,8 @@ export interface EngineContext {
   timing: EngineTiming;
   /** The do-not-call list (store/do-not-call.ts `isOnDoNotCallList`); default: nobody is on it. */
   isDoNotCall: ((e164: string) => boolean) | undefined;
+  /** The sample CSV `practice/load-sample` imports, or null when this installation ships none. */
+  sampleAppointmentsFile: string | null;
   getSettings(): Settings;
   setSettings(next: Settings): void;
 }

@@ -18,6 +18,7 @@ import { abortableSleep } from './lifecycle';
 import { configureLogging, ConsoleSink, createLogger, RotatingFileSink, type LogLevel, type LogSink } from './logging/logger';
 import { practiceHandlers } from './practice/practice-handlers';
 import { resultsHandlers } from './results/results-handlers';
+import { findRepositorySample } from './practice/load-sample';
 import { PracticeMode } from './practice/practice-mode';
 import type { SimulatorOptions } from './practice/simulator/twilio-simulator';
 import { loadSettings, resolveSettingsFile, SettingsError } from './settings/load-settings';
@@ -54,6 +55,8 @@ export interface EngineOptions {
   logToConsole?: boolean;
   /** Current directory for resolving ./config/settings.yaml (default process.cwd()). */
   cwd?: string;
+  /** The sample CSV `practice/load-sample` imports (default: resources/ of this repository). */
+  sampleAppointmentsFile?: string;
   /** Test seam: poller and reconciler timing in real milliseconds (defaults: first poll 10 s, sweep every 60 s). */
   timing?: EngineTiming;
   /** The do-not-call list (store/do-not-call.ts `isOnDoNotCallList`); default: nobody is on it. */
@@ -181,6 +184,8 @@ export class Engine {
       tunnelProvider: opts.tunnelProvider,
       timing: opts.timing ?? {},
       isDoNotCall: opts.isDoNotCall,
+      // The CLI and the browser preview run from the repository; the desktop app names its extra resource.
+      sampleAppointmentsFile: opts.sampleAppointmentsFile ?? findRepositorySample(import.meta.dirname),
       getSettings: () => settings,
       setSettings: (next) => {
         settings = next;
@@ -250,7 +255,7 @@ export class Engine {
     const state = () => appState(ctx, practice, this.account);
     this.handlerTable = {
       ...setupHandlers(ctx, state, this.account),
-      ...practiceHandlers(ctx, this.practiceMode, state),
+      ...practiceHandlers(ctx, this.practiceMode, state, (file) => this.appointments.importFile(file)),
       ...connectionHandlers(ctx, this.connection),
       ...appointmentHandlers(this.appointments),
       ...batchHandlers(ctx, this.batches, this.pushes),

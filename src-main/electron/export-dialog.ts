@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { ApiHandlers, ExportFormat } from '../core/api/contract';
 import { exportFileName, type ExportRequest } from '../core/batches/exports';
@@ -15,8 +16,27 @@ export interface ExportDialogDeps {
   /** Throws the engine's not-found ApiFailure for an unknown batch (the core's own export handlers check it). */
   assertExists: (request: ExportRequest) => Promise<unknown> | unknown;
   exportFile: (request: ExportRequest, filePath: string) => Promise<{ savedTo: string | null }>;
-  /** Where the dialog opens, e.g. the user's Documents folder. */
-  defaultFolder: string;
+  /**
+   * Where the dialog opens, asked each time it opens (never at start-up): Documents can be unavailable on a
+   * PC with redirected or OneDrive-managed folders, and that must not stop the app from starting.
+   */
+  defaultFolder: () => string;
+}
+
+/** `app.getPath` as far as the export dialog uses it; Electron throws "Failed to get 'documents' path" at times. */
+export type GetPath = (name: 'documents' | 'home') => string;
+
+/** Documents, else the home folder, else what Node thinks home is: one of them always answers. */
+export function resolveExportFolder(getPath: GetPath, homedir: () => string = os.homedir): string {
+  for (const name of ['documents', 'home'] as const) {
+    try {
+      const folder = getPath(name);
+      if (folder) return folder;
+    } catch {
+      // Try the next one: this folder is missing, redirected or blocked on this PC.
+    }
+  }
+  return homedir();
 }
 
 const FILTERS: Record<ExportFormat, { name: string; extensions: string[] }> = {
@@ -35,7 +55,7 @@ async function saveWithDialog(deps: ExportDialogDeps, request: ExportRequest, ti
   const fileName = exportFileName(request);
   const choice = await deps.showSaveDialog({
     title,
-    defaultPath: path.join(deps.defaultFolder, fileName),
+    defaultPath: path.join(deps.defaultFolder(), fileName),
     buttonLabel: request.format === 'xlsx' ? 'Save Excel file' : 'Save CSV',
     filters: [FILTERS[request.format]],
   });

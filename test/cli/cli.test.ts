@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BATCH_LOG_COLUMNS } from '../../src-main/core/batches/batch-log-csv';
 import { FAST_SETTINGS, FUTURE_SAMPLE_CSV, runCli, SAMPLE_CSV, spawnCli, tempDataDir } from './cli-helpers';
 
-// The real `reminder-desk` binary (bin/reminder-desk.mjs through tsx), spawned as a user would run it.
+// The real `reminder-desk` binary (bin/reminder-desk.mjs running the built out/cli), spawned as a user would run it.
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify';
 import type { ExportFormat, FollowUpRow } from '../api/contract';
 import type { Appointment, Batch, CallAttempt } from '../domain';
 import { getAppointments } from '../store/appointments';
-import { rowToCallAttempt, type CallAttemptRow } from '../store/call-attempts';
+import { batchAttemptsPage } from '../store/call-attempts';
 import type { Db } from '../store/database';
 import { writeFileAtomically } from './atomic-file';
 import { BATCH_LOG_COLUMNS, neutraliseFormula, toBatchLogRow, writeBatchLogCsv, type BatchLogColumn } from './batch-log-csv';
@@ -62,10 +62,9 @@ const PAGE_SIZE = 500;
  * writes on the same connection ("connection is busy").
  */
 export function* batchEntries(db: Db, batchId: string): Generator<{ attempt: CallAttempt; appointment: Appointment }> {
-  const page = db.prepare<[string, number, number], CallAttemptRow>('SELECT * FROM call_attempts WHERE batch_id = ? AND position > ? ORDER BY position LIMIT ?');
   let after = -1;
   for (;;) {
-    const attempts = page.all(batchId, after, PAGE_SIZE).map(rowToCallAttempt);
+    const attempts = batchAttemptsPage(db, batchId, after, PAGE_SIZE);
     if (attempts.length === 0) return;
     const appointments = new Map(getAppointments(db, attempts.map((a) => a.appointmentId)).map((a) => [a.id, a]));
     for (const attempt of attempts) {

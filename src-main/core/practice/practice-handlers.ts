@@ -1,14 +1,17 @@
 import type { AppState, HandlerSlice } from '../api/contract';
+import type { AppointmentService } from '../appointments/appointment-service';
 import type { EngineContext } from '../engine-context';
 import { setMeta } from '../store/app-meta';
 import { countPracticeData } from '../store/practice-data';
+import { loadSampleAppointments } from './load-sample';
 import type { PracticeMode } from './practice-mode';
 
 export function practiceHandlers(
   ctx: EngineContext,
-  practice: Pick<PracticeMode, 'enable' | 'disable'>,
+  practice: Pick<PracticeMode, 'enable' | 'disable' | 'active'>,
   state: () => AppState,
-): HandlerSlice<'setup/start-practice' | 'setup/leave-practice' | 'setup/practice-data'> {
+  importFile: AppointmentService['importFile'],
+): HandlerSlice<'setup/start-practice' | 'setup/leave-practice' | 'setup/practice-data' | 'practice/load-sample'> {
   return {
     'setup/start-practice': async () => {
       await practice.enable();
@@ -24,5 +27,7 @@ export function practiceHandlers(
       setMeta(ctx.db, 'setup_complete', '0');
       return { ...state(), practiceData: result };
     },
+
+    'practice/load-sample': () => loadSampleAppointments({ practice: practice.active, file: ctx.sampleAppointmentsFile, importFile }),
   };
 }

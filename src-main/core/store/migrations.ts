@@ -128,6 +128,20 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
+    name: 'status events keep the call resource times in their own columns',
+    sql: `
+      ALTER TABLE status_events ADD COLUMN started_at TEXT;
+      ALTER TABLE status_events ADD COLUMN ended_at TEXT;
+      -- Version 1 kept them inside Twilio's raw parameters under internal keys; move them out.
+      UPDATE status_events
+        SET started_at = json_extract(params, '$.__startedAt'),
+            ended_at = json_extract(params, '$.__endedAt'),
+            params = json_remove(params, '$.__startedAt', '$.__endedAt')
+        WHERE json_extract(params, '$.__startedAt') IS NOT NULL OR json_extract(params, '$.__endedAt') IS NOT NULL;
+    `,
+  },
+  {
+    version: 3,
     name: 'practice data apart, test calls apart, skip reasons (issue 8)',
     sql: `
       -- Practice (simulator) appointments never mix with real ones: every query filters on the current mode.

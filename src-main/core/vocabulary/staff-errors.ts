@@ -1,4 +1,4 @@
-import { maskPhone } from '../appointments/mask-phone';
+import { maskPhone } from './mask-phone';
 
 // Staff words (issue 8): every error a front-desk staff member can meet, as one plain sentence with what to do
 // next. The raw text (a library message, a Twilio code) stays available as `details` (a "Details" toggle) and in the

@@ -10,7 +10,7 @@ import { ImportResult, fileToBase64 } from '../components/ImportResult';
 import { StatusChip } from '../components/StatusChip';
 import { ErrorNotice } from '../errors/ErrorNotice';
 import { clinicDay, formatAppointmentTime, formatDayHeading, formatShortDay } from '../format';
-import { STATUS_FILTERS, confirmationLabel, matchesStatusFilter, plural, reminderStateLabel, type StatusFilter } from '../status-words';
+import { STAFF_STATUS_FILTERS, STATUS_FILTER_LABELS, confirmationLabel, matchesStatusFilter, plural, reminderStateLabel, type StaffStatusFilter } from '../status-words';
 import { TimelinePanel } from './TimelinePanel';
 
 const ROW_HEIGHT = 56;
@@ -30,7 +30,7 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
   const [total, setTotal] = useState<number | null>(null);
   const [listError, setListError] = useState<ApiError | null>(null);
   const [day, setDay] = useState('');
-  const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
+  const [statusFilter, setStatusFilter] = useState<StaffStatusFilter>('all');
   const [search, setSearch] = useState('');
   const [searchAsked, setSearchAsked] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
@@ -51,21 +51,22 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
     return () => clearTimeout(timer);
   }, [search]);
 
-  // The core filters by day and name (one query, the board never holds rows it does not show); the status
-  // filter narrows that answer here, because it reads the live chips that pushes keep up to date.
+  // The core filters by day, status and name (one query; the board never holds rows it does not show). Pushed
+  // call updates change rows in place, so the same status rule (core/vocabulary) is applied again here: a call
+  // that stops matching ("Calling now" → ended) leaves the list at once.
   const listSeq = useRef(0);
   const load = useCallback(async () => {
     const seq = ++listSeq.current;
-    const result = await api.invoke('appointments/list', { ...(day ? { day } : {}), ...(searchAsked ? { search: searchAsked } : {}) });
+    const result = await api.invoke('appointments/list', { ...(day ? { day } : {}), ...(statusFilter !== 'all' ? { status: statusFilter } : {}), ...(searchAsked ? { search: searchAsked } : {}) });
     if (seq !== listSeq.current) return; // a newer filter was asked meanwhile
     if (!result.ok) return setListError(result.error);
     setRows(result.value);
     setListError(null);
-    if (!day && !searchAsked) {
+    if (!day && !searchAsked && statusFilter === 'all') {
       setTotal(result.value.length);
       setAllDays([...new Set(result.value.map((row) => clinicDay(row.appointmentAt, timezone)))].sort());
     }
-  }, [api, day, searchAsked, timezone]);
+  }, [api, day, statusFilter, searchAsked, timezone]);
 
   /** Every batch still calling, paused or with calls on the line: each gets its own strip. */
   const loadStrips = useCallback(async () => {
@@ -203,10 +204,10 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
         </label>
         <label className="field">
           <span>Status</span>
-          <select value={statusFilter} onChange={(event) => setStatusFilter(event.target.value as StatusFilter)} data-testid="filter-status">
-            {STATUS_FILTERS.map((f) => (
-              <option key={f.value} value={f.value}>
-                {f.label}
+          <select value={statusFilter} onChange={(event) => setStatusFilter(event.target.value as StaffStatusFilter)} data-testid="filter-status">
+            {STAFF_STATUS_FILTERS.map((value) => (
+              <option key={value} value={value}>
+                {STATUS_FILTER_LABELS[value]}
               </option>
             ))}
           </select>
@@ -270,13 +271,13 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
           <div className="appt-scroll" ref={scroller} data-testid="appointments-scroll">
             {rows === null && !listError && <p className="empty">Loading appointments…</p>}
             {listError && <ErrorNotice error={listError} variant="inline" />}
-            {rows !== null && rows.length === 0 && !day && !searchAsked && (
+            {rows !== null && rows.length === 0 && !day && !searchAsked && statusFilter === 'all' && (
               <div className="empty" data-testid="appointments-empty">
                 <p>No appointments yet.</p>
                 <p>Import your appointment list (CSV or Excel) with the button above, or drop the file here.</p>
               </div>
             )}
-            {rows !== null && visible.length === 0 && (day || searchAsked || rows.length > 0) && <p className="empty">No appointment matches these filters.</p>}
+            {rows !== null && visible.length === 0 && (day || searchAsked || statusFilter !== 'all' || rows.length > 0) && <p className="empty">No appointment matches these filters.</p>}
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((item) => {
                 const row = visible[item.index];

@@ -3,6 +3,7 @@ import type { AppState, CallSummary, ConnectionStatus, SelfTestView } from '../.
 import { useApi, useApiEvent, useAppState } from '../api/hooks';
 import { ErrorNotice } from '../errors/ErrorNotice';
 import type { ErrorLike } from '../errors/plain-errors';
+import { PracticeSample } from '../components/PracticeSample';
 import { StatusChip } from '../components/StatusChip';
 
 type Step = 'welcome' | 'twilio' | 'number' | 'callbacks' | 'test-call';
@@ -369,6 +370,7 @@ function TestCallStep({ practice, onFinish, finishing }: { practice: boolean; on
         </div>
       )}
       {error && <ErrorNotice error={error} />}
+      {practice && <PracticeSample />}
       <div className="button-row">
         <button type="button" className="button primary" onClick={onFinish} disabled={finishing} data-testid="finish-setup">
           {finished || practice ? 'Finish and open the appointment board' : 'Skip the test call and finish'}

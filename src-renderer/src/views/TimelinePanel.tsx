@@ -5,7 +5,7 @@ import { StatusChip } from '../components/StatusChip';
 import { ErrorNotice } from '../errors/ErrorNotice';
 import type { ErrorLike } from '../errors/plain-errors';
 import { formatAppointmentTime, formatClock, formatDateTime, formatDuration } from '../format';
-import { EVENT_STATUS_WORDS, answeredByLabel, confirmationLabel, reminderStateLabel, sourceLabel } from '../status-words';
+import { answeredByLabel, confirmationLabel, reminderStateLabel, sourceLabel, statusLabel } from '../status-words';
 
 /** Callbacks carry Twilio's SequenceNumber; poll and reconcile snapshots have none and sort by arrival. */
 function inSequence(events: TimelineEvent[]): TimelineEvent[] {
@@ -118,7 +118,7 @@ export function TimelinePanel({ appointmentId, onClose }: { appointmentId: numbe
                   {inSequence(events).map((event) => (
                     <li key={event.id} data-testid="timeline-event" data-status={event.callStatus} data-source={event.source} data-sequence={event.sequenceNumber ?? ''}>
                       <span className="step-time">{formatClock(event.twilioTimestamp ?? event.receivedAt, timezone)}</span>
-                      <span>{EVENT_STATUS_WORDS[event.callStatus] ?? event.callStatus}</span>
+                      <span>{statusLabel(event.callStatus)}</span>
                     </li>
                   ))}
                 </ol>
