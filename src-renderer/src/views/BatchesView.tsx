@@ -104,7 +104,9 @@ export function BatchesView({ focusBatchId }: { focusBatchId: string | null }) {
   useApiEvent('batch-progress', (update) => {
     if (update.batch.id === chosen) {
       setProgress(update);
-      scheduleResults(update.batch.id);
+      // The last word on a batch is read at once; while it calls, at most every RESULTS_REFRESH_MS.
+      if (update.phase === 'done') loadResults(update.batch.id);
+      else scheduleResults(update.batch.id);
     }
     setBatches((list) => {
       if (!list) return list;
@@ -198,7 +200,7 @@ export function BatchesView({ focusBatchId }: { focusBatchId: string | null }) {
           )}
           <p data-testid="batch-finished">{batchProgressLine(progress)}</p>
           <ProgressBar done={numbers.ended} total={numbers.called} label="Batch progress" />
-          {progress.openCalls > 0 && phase === 'done' && (
+          {progress.openCalls > 0 && state === 'timed_out' && (
             <p className="warning-text">
               {plural(progress.openCalls, 'call')} never reported a final status before the batch stopped waiting. Their last known status is in the export.
             </p>
