@@ -14,13 +14,27 @@ const CONNECTION_PUSH_INTERVAL_MS = 1_000;
  * are throttled (a burst of callbacks is one push); call and batch pushes carry the fresh view.
  */
 export class UiPushes {
-  readonly connection: { (): void; cancel(): void };
+  private readonly throttledConnection: { (): void; cancel(): void };
+  private closed = false;
 
   constructor(
     private readonly ctx: EngineContext,
     connectionStatus: () => ConnectionStatus,
   ) {
-    this.connection = trailingThrottle(() => ctx.events.emit('connection-changed', connectionStatus()), CONNECTION_PUSH_INTERVAL_MS);
+    this.throttledConnection = trailingThrottle(() => {
+      if (!this.closed) ctx.events.emit('connection-changed', connectionStatus());
+    }, CONNECTION_PUSH_INTERVAL_MS);
+  }
+
+  /** The connection status line changed (throttled: a burst of callbacks is one push). */
+  connection(): void {
+    if (!this.closed) this.throttledConnection();
+  }
+
+  /** The engine is stopping: nothing more is pushed (a late tunnel event must not read a closed database). */
+  close(): void {
+    this.closed = true;
+    this.throttledConnection.cancel();
   }
 
   call(attempt: CallAttempt): void {

@@ -98,7 +98,13 @@ export function registerIpcGate(opts: IpcGateOptions): () => void {
       return { ok: false, error: { kind: 'validation', message: 'A request must name an operation.' } };
     }
     const { operation, args } = request as { operation: unknown; args?: unknown };
-    return invokeOperation(opts.handlers, operation, args, (name, error) => log.error('operation failed', { operation: name, error }));
+    return invokeOperation(
+      opts.handlers,
+      operation,
+      args,
+      (name, error) => log.error('operation failed', { operation: name, error }),
+      (name, error) => log.warn('operation refused', { operation: name, kind: error.kind, details: error.details }),
+    );
   });
   return () => opts.ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
 }

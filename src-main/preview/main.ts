@@ -45,6 +45,7 @@ async function main() {
     port,
     exportFile: (request, writable) => engine.batches.exportFile(request, writable),
     onInternalError: (operation, error) => log.error('operation failed', { operation, error }),
+    onRefused: (operation, error) => log.warn('operation refused', { operation, kind: error.kind, details: error.details }),
   });
   process.stdout.write(`Reminder Desk preview is ready. Open this address in your browser:\n\n  ${preview.url}\n\nData folder: ${dataDir}\nPress Ctrl+C to stop.\n`);
 

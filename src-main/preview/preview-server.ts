@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import { EVENT_NAMES, type ApiHandlers } from '../core/api/contract';
+import { EVENT_NAMES, type ApiError, type ApiHandlers } from '../core/api/contract';
 import { invokeOperation } from '../core/api/invoke-operation';
 import { assertExportable } from '../core/batches/assert-exportable';
 import { EXPORT_CONTENT_TYPES, exportFileName, exportRequestFrom, type ExportRequest } from '../core/batches/exports';
@@ -49,6 +49,8 @@ export interface PreviewServerOptions {
   /** Streams an export (batch log or follow-up list, CSV or Excel) into `writable`: the engine's one export path. */
   exportFile(request: ExportRequest, writable: Writable): Promise<unknown> | void;
   onInternalError?: (operation: string, error: unknown) => void;
+  /** A refusal whose staff sentence hides technical details: the raw text goes to the log. */
+  onRefused?: (operation: string, error: ApiError) => void;
 }
 
 export interface PreviewServer {
@@ -152,7 +154,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
       return sendJson(res, 400, { ok: false, error: { kind: 'validation', message: 'The request body is not valid JSON.' } });
     }
     const { operation, args } = (parsed && typeof parsed === 'object' ? parsed : {}) as { operation?: unknown; args?: unknown };
-    const envelope = await invokeOperation(handlers, operation, args, options.onInternalError);
+    const envelope = await invokeOperation(handlers, operation, args, options.onInternalError, options.onRefused);
     sendJson(res, 200, envelope);
   }
 

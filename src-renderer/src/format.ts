@@ -50,12 +50,8 @@ export function formatDateTime(iso: string | null, timeZone: string): string {
   return formatter(timeZone, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(date);
 }
 
-/** The clinic-local calendar day (YYYY-MM-DD) of an instant. */
-export function clinicDay(iso: string, timeZone: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso.slice(0, 10);
-  return formatter(timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }, 'en-CA').format(date);
-}
+/** The clinic-local calendar day (YYYY-MM-DD) of an instant: the same rule the core filters the board with. */
+export { clinicDayOf as clinicDay } from '../../src-main/core/vocabulary/clinic-day';
 
 export function formatDayHeading(day: string): string {
   const date = new Date(`${day}T12:00:00Z`);

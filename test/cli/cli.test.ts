@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BATCH_LOG_COLUMNS } from '../../src-main/core/batches/batch-log-csv';
 import { FAST_SETTINGS, FUTURE_SAMPLE_CSV, runCli, SAMPLE_CSV, spawnCli, tempDataDir } from './cli-helpers';
@@ -104,6 +105,12 @@ describe('reminder-desk run --simulate', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ rows: 8, savedTo: again });
     expect(readCsv(again).map((r) => r.call_status)).toEqual(readCsv(out).map((r) => r.call_status));
+    // A .xlsx name writes the Excel workbook instead (phone numbers as text cells).
+    const workbookFile = path.join(dir, 'log.xlsx');
+    expect((await runCli(['export', '--batch', 'latest', '--out', workbookFile, '--data-dir', dir])).code).toBe(0);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(workbookFile);
+    expect(workbook.worksheets[0]!.getRow(2).getCell(4).value).toBe('+12125550100');
   });
 
   it('callbacks --json lists the inspector, and replaying a stored callback changes nothing', async () => {

@@ -17,13 +17,13 @@ function findBatch(engine: Engine, id: string | undefined): Batch | null {
   return batch;
 }
 
-/** `export --batch ID|latest --out FILE`: the batch log CSV. */
+/** `export --batch ID|latest --out FILE`: the batch log CSV, or an Excel workbook when FILE ends in .xlsx. */
 export async function exportCommand(opts: { batch?: string; out?: string; json?: boolean }, globals: GlobalOptions): Promise<number> {
   return withEngine(globals, {}, async (engine) => {
     const batch = findBatch(engine, opts.batch);
     if (!batch) throw new CliFailure('there is no batch to export yet');
     const out = opts.out ? path.resolve(opts.out) : defaultExportFile(engine.dataDir, batch.id);
-    const result = await engine.batches.exportLog(batch.id, out);
+    const result = await engine.batches.exportLog(batch.id, out, path.extname(out).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv');
     if (opts.json) process.stdout.write(`${JSON.stringify({ batchId: batch.id, rows: result.rows, savedTo: result.savedTo })}\n`);
     else process.stdout.write(`Batch ${batch.id}: ${result.rows} row(s) written to ${result.savedTo}\n`);
     return 0;

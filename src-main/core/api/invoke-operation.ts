@@ -30,6 +30,8 @@ export async function invokeOperation(
   operation: unknown,
   rawArgs: unknown,
   onInternalError?: (operation: string, error: unknown) => void,
+  /** A refusal with technical details behind its staff sentence (the host logs them; phone numbers are masked). */
+  onRefused?: (operation: string, error: ApiError) => void,
 ): Promise<Envelope<unknown>> {
   if (!isOperationName(operation)) return { ok: false, error: { kind: 'not-found', message: `Unknown operation ${String(operation).slice(0, 80)}` } };
   const parsed = parseOperationArgs(operation, rawArgs);
@@ -38,7 +40,11 @@ export async function invokeOperation(
     const handler = handlers[operation] as (args: unknown) => unknown;
     return { ok: true, value: await handler(parsed.value) };
   } catch (error) {
-    if (error instanceof ApiFailure) return { ok: false, error: staffError(error.kind, error.message, error.details) };
+    if (error instanceof ApiFailure) {
+      const refused = staffError(error.kind, error.message, error.details);
+      if (refused.details) onRefused?.(operation, refused);
+      return { ok: false, error: refused };
+    }
     // Unexpected here, but maybe a known one (offline, a file open in Excel): logged either way, said plainly.
     onInternalError?.(operation as OperationName, error);
     const staff = toStaffError(error);

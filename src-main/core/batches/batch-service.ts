@@ -16,7 +16,8 @@ import { anotherBatchRunningMessage, nobodyToCallMessage, type CreateBatchReques
 import { toBatchView } from './batch-view';
 import { countSkips } from './eligibility';
 import { defaultExportFile, exportBatchLog, writeExportFor } from './export-batch';
-import { defaultExportPath, type ExportRequest } from './exports';
+import type { ExportFormat } from '../api/contract';
+import { defaultExportPath, writeExport, type ExportRequest } from './exports';
 import type { CallbackTarget } from './place-reminder-call';
 import { ReminderScheduler } from './reminder-scheduler';
 import { isStopError, type Sleep } from './timing';
@@ -234,10 +235,13 @@ export class BatchService {
   }
 
   /** Writes a batch's log as CSV to a file (atomically; default `<dataDir>/exports/…`) or a stream. */
-  async exportLog(batchId: string, target?: string | NodeJS.WritableStream): Promise<{ rows: number; savedTo: string | null }> {
+  async exportLog(batchId: string, target?: string | NodeJS.WritableStream, format: ExportFormat = 'csv'): Promise<{ rows: number; savedTo: string | null }> {
     const batch = getBatch(this.ctx.db, batchId);
     if (!batch) throw new ApiFailure('not-found', `There is no batch ${batchId}.`);
-    return exportBatchLog(this.ctx.db, batch, this.ctx.getSettings().scheduling.timezone, target ?? defaultExportFile(this.ctx.dataDir, batchId));
+    const timezone = this.ctx.getSettings().scheduling.timezone;
+    if (format === 'csv') return exportBatchLog(this.ctx.db, batch, timezone, target ?? defaultExportFile(this.ctx.dataDir, batchId));
+    const request = { kind: 'batch-log', batchId, format } as const;
+    return writeExport(request, { db: this.ctx.db, timezone, batch }, target ?? defaultExportPath(this.ctx.dataDir, request));
   }
 
   private runInBackground(batchId: string, what: string): void {

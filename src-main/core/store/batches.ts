@@ -62,6 +62,7 @@ export function createBatch(db: Db, opts: CreateBatchOptions): Batch {
     opts.appointmentIds.forEach((appointmentId, position) => insert.run(id, appointmentId, position, 'pending', null, at, at));
     const offset = opts.appointmentIds.length;
     (opts.skipped ?? []).forEach(({ appointmentId, reason }, i) => insert.run(id, appointmentId, offset + i, 'skipped', reason, at, at));
+    storeAppointmentDays(db, id);
   })();
   return getBatch(db, id)!;
 }
@@ -84,15 +85,24 @@ export function listBatches(db: Db, scope: { practice: boolean }, limit = 100): 
     .map(rowToBatch);
 }
 
-/** The clinic days (YYYY-MM-DD, from the stored clinic-time ISO) of a batch's appointments, in order. */
-export function batchAppointmentDays(db: Db, batchId: string): string[] {
-  return db
+/** Computes and keeps the clinic days (YYYY-MM-DD, from the stored clinic-time ISO) of a batch's appointments. */
+function storeAppointmentDays(db: Db, batchId: string): string[] {
+  const days = db
     .prepare<[string], { day: string }>(
       `SELECT DISTINCT substr(ap.appointment_at, 1, 10) AS day FROM call_attempts a JOIN appointments ap ON ap.id = a.appointment_id
        WHERE a.batch_id = ? ORDER BY day`,
     )
     .all(batchId)
     .map((r) => r.day);
+  db.prepare('UPDATE batches SET appointment_days = ? WHERE id = ?').run(JSON.stringify(days), batchId);
+  return days;
+}
+
+/** The clinic days of a batch's appointments, in order (kept at creation; computed once for older batches). */
+export function batchAppointmentDays(db: Db, batchId: string): string[] {
+  const row = db.prepare<[string], { appointment_days: string | null }>('SELECT appointment_days FROM batches WHERE id = ?').get(batchId);
+  if (!row) return [];
+  return row.appointment_days === null ? storeAppointmentDays(db, batchId) : (JSON.parse(row.appointment_days) as string[]);
 }
 
 /** Batches the engine must pick up again after a restart (paused ones wait for staff). */

@@ -321,21 +321,22 @@ export function callAttemptRowBySid(db: Db, callSid: string): CallAttemptRow | u
 }
 
 /** The call's state derived from its events (status-events.ts folds each event and writes the result here). */
-export interface DerivedCallState {
-  id: number;
-  status: CallStatus | null;
-  is_final: number;
-  status_source: StatusSource | null;
-  last_sequence_number: number | null;
-  answered: number;
-  answered_by: string | null;
-  duration_seconds: number | null;
-  error_code: string | null;
-  error_message: string | null;
-  started_at: string | null;
-  ended_at: string | null;
-  updated_at: string;
-}
+export type DerivedCallState = Pick<
+  CallAttemptRow,
+  | 'id'
+  | 'status'
+  | 'is_final'
+  | 'status_source'
+  | 'last_sequence_number'
+  | 'answered'
+  | 'answered_by'
+  | 'duration_seconds'
+  | 'error_code'
+  | 'error_message'
+  | 'started_at'
+  | 'ended_at'
+  | 'updated_at'
+>;
 
 export function updateDerivedState(db: Db, next: DerivedCallState): void {
   db.prepare(

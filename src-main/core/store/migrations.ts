@@ -168,6 +168,9 @@ export const MIGRATIONS: readonly Migration[] = [
           AND EXISTS (SELECT 1 FROM call_attempts a WHERE a.batch_id = batches.id);
 
       CREATE INDEX appointments_by_mode_time ON appointments (practice, appointment_utc) WHERE test_call = 0;
+      -- The clinic days a batch covers (JSON array, its name), fixed when it is created: the progress pushed on every
+      -- status change must not scan the batch's appointments again. NULL for older batches: filled on first read.
+      ALTER TABLE batches ADD COLUMN appointment_days TEXT;
     `,
   },
 ];

@@ -43,6 +43,34 @@ function setup(settingsInput: SettingsInput = {}) {
 }
 
 describe('ReminderScheduler', () => {
+  it('applies the same eligibility rules as a batch staff start: a do-not-call patient is skipped with the reason, once', async () => {
+    const t = setup({ scheduling: { timezone: 'America/New_York', reminder_hours_before: 48, calling_hours: { start: '09:00', end: '19:00' }, check_interval_minutes: 15 } });
+    const dnc = t.ids.dayAfter;
+    const scheduler = new ReminderScheduler({
+      db: t.db,
+      runner: { runBatch: (batchId) => Promise.resolve({ batchId, state: 'completed', openCallSids: [] }) },
+      settings: () => t.settings,
+      simulated: () => false,
+      clock: t.time.clock,
+      timers: t.time.timers,
+      eligible: (ids) => ({ toCall: ids.filter((id) => id !== dnc), skipped: ids.filter((id) => id === dnc).map((appointmentId) => ({ appointmentId, reason: 'do-not-call' as const })) }),
+    });
+    const check = scheduler.checkNow();
+    expect(check.appointmentIds).toEqual([t.ids.dueSoon]);
+    expect(listBatchAttempts(t.db, check.batchId!).map((a) => [a.appointmentId, a.state, a.skipReason])).toEqual([
+      [t.ids.dueSoon, 'pending', null],
+      [dnc, 'skipped', 'do-not-call'],
+    ]);
+    await check.finished;
+    expect(scheduler.checkNow()).toMatchObject({ batchId: null, appointmentIds: [] });
+  });
+
+  it('only the current mode\'s appointments are ever due', () => {
+    const t = setup();
+    const practice = new ReminderScheduler({ db: t.db, runner: { runBatch: (batchId) => Promise.resolve({ batchId, state: 'completed', openCallSids: [] }) }, settings: () => t.settings, simulated: () => true, clock: t.time.clock, timers: t.time.timers });
+    expect(practice.checkNow()).toMatchObject({ batchId: null, appointmentIds: [] });
+  });
+
   it('starts one batch for the reminders due now: future, inside the horizon, in no batch yet', async () => {
     const t = setup();
     const check = t.scheduler.checkNow();

@@ -68,8 +68,10 @@ describe('invokeOperation speaks staff words', () => {
     },
   } as unknown as ApiHandlers;
 
-  it('translates an ApiFailure, keeping the raw (masked) detail', async () => {
-    const reply = await invokeOperation(handlers, 'batches/progress', { batchId: 'b1' });
+  it('translates an ApiFailure, keeping the raw (masked) detail for the Details toggle and the log', async () => {
+    const refusals: unknown[] = [];
+    const reply = await invokeOperation(handlers, 'batches/progress', { batchId: 'b1' }, undefined, (_op, error) => refusals.push(error));
+    expect(refusals).toEqual([expect.objectContaining({ details: "Invalid 'To' Phone Number: +1•••••••0107 (Twilio error 21211)" })]);
     expect(reply).toEqual({
       ok: false,
       error: {
