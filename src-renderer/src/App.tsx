@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError, AppState, ConnectionStatus, Envelope } from '../../src-main/core/api/contract';
 import type { DeskClient } from './api/client';
 import { ApiContext, AppStateContext } from './api/hooks';
-import { AnnouncerProvider } from './components/Announcer';
+import { AnnouncerProvider, BatchAnnouncements } from './components/Announcer';
 import { EventBridge } from './components/EventBridge';
 import { connectionPillLabel } from './connection-words';
 import { ErrorNotice } from './errors/ErrorNotice';
@@ -120,6 +120,7 @@ export function App({ api }: { api: DeskClient }) {
     <ApiContext.Provider value={api}>
       <AppStateContext.Provider value={appState}>
         <AnnouncerProvider>
+          <BatchAnnouncements />
         <EventBridge
           onConnection={(status) => applyConnection(status)}
           // The engine follows every refusal with a connection-changed push, which updates the Connection screen.

@@ -1,4 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useApiEvent } from '../api/hooks';
+import { batchHeadline, batchProgressLine } from '../batch-words';
 
 // Screen-reader announcements for things that change on their own (a call ends, a batch finishes). One polite
 // live region for the whole app, rate-limited: a batch of hundreds of calls must not read out every chip, so
@@ -52,4 +54,13 @@ export function AnnouncerProvider({ children, intervalMs = ANNOUNCE_INTERVAL_MS 
       </div>
     </AnnouncerContext.Provider>
   );
+}
+
+/** Batch progress for screen readers on every screen (one topic per batch, so two batches are both heard). */
+export function BatchAnnouncements() {
+  const announce = useAnnounce();
+  useApiEvent('batch-progress', (progress) => {
+    announce(`batch-${progress.batch.id}`, `${progress.batch.label}: ${batchHeadline(progress)}. ${batchProgressLine(progress)}.`);
+  });
+  return null;
 }

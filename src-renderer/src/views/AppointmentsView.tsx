@@ -2,8 +2,6 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiError, AppointmentView, BatchPlan, BatchProgress, CallSummary, ImportSummary } from '../../../src-main/core/api/contract';
 import { useApi, useApiEvent, useAppState, useResync } from '../api/hooks';
-import { batchHeadline, batchProgressLine } from '../batch-words';
-import { useAnnounce } from '../components/Announcer';
 import { BatchConfirmDialog } from '../components/BatchConfirmDialog';
 import { BatchStrips } from '../components/BatchStrips';
 import { ImportResult, fileToBase64 } from '../components/ImportResult';
@@ -23,7 +21,6 @@ type Selection = { appointmentIds: number[] } | { day: string };
 export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: string) => void }) {
   const api = useApi();
   const { timezone } = useAppState();
-  const announce = useAnnounce();
   const [rows, setRows] = useState<AppointmentView[] | null>(null);
   /** Every clinic day with appointments and the total count, from the last unfiltered answer. */
   const [allDays, setAllDays] = useState<string[]>([]);
@@ -106,8 +103,6 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
       next[index] = progress;
       return next;
     });
-    // Screen readers hear how the batch is going now and then (the announcer folds rapid updates together).
-    announce(`batch-${progress.batch.id}`, `${progress.batch.label}: ${batchHeadline(progress)}. ${batchProgressLine(progress)}.`);
   });
 
   const visible = useMemo(() => (rows ?? []).filter((row) => matchesStatusFilter(row, statusFilter)), [rows, statusFilter]);
