@@ -28,6 +28,8 @@ import { settingsHandlers } from './settings/settings-handlers';
 import { appState, setupHandlers } from './settings/setup-handlers';
 import { lockDataDir } from './store/data-dir-lock';
 import { closeDatabase, databaseFile, openDatabase, type Db } from './store/database';
+import { secureDataDir } from './store/private-files';
+import { publishEngineRuntime, withdrawEngineRuntime } from './connection/engine-runtime';
 import { TwilioAccount } from './twilio/twilio-account';
 import { UiPushes } from './ui-pushes';
 
@@ -59,8 +61,11 @@ export interface EngineOptions {
   sampleAppointmentsFile?: string;
   /** Test seam: poller and reconciler timing in real milliseconds (defaults: first poll 10 s, sweep every 60 s). */
   timing?: EngineTiming;
-  /** The do-not-call list (store/do-not-call.ts `isOnDoNotCallList`); default: nobody is on it. */
-  isDoNotCall?: (e164: string) => boolean;
+  /**
+   * The do-not-call list the eligibility rules consult: `isOnDoNotCallList` of store/do-not-call.ts (issue 8 leaves
+   * the seam; the list's own work wires its function here as the default). Default: nobody is on it.
+   */
+  isDoNotCall?: (db: Db, e164: string) => boolean;
 }
 
 export type EngineStartOptions = BatchStartOptions;
@@ -102,6 +107,7 @@ export class Engine {
   private handlerTable: ApiHandlers | null = null;
   private releaseDataDir: (() => void) | null = null;
   private started = false;
+  private startedAt: string | null = null;
   private closed = false;
 
   private constructor(private readonly ctx: EngineContext) {
@@ -138,7 +144,10 @@ export class Engine {
       credential: (name) => this.account.credential(name),
       authToken: () => this.account.authToken(),
       listener: this.listener,
-      changed: () => this.pushes.connection(),
+      changed: () => {
+        this.pushes.connection();
+        this.publishRuntime();
+      },
     });
     this.calls = new CallTracking(ctx, { calls: this.account.calls, practice, sleep, pushes: this.pushes });
     this.batches = new BatchService(ctx, {
@@ -159,7 +168,7 @@ export class Engine {
   /** Resolves settings and secrets, configures logging and opens (migrating) the database. Throws SettingsError on a bad settings file. */
   static async open(opts: EngineOptions): Promise<Engine> {
     const dataDir = path.resolve(opts.dataDir);
-    fs.mkdirSync(dataDir, { recursive: true });
+    secureDataDir(dataDir); // 0700 folder, 0600 files: also fixes installs made before that rule
     const env = opts.env ?? process.env;
     const settingsFile = resolveSettingsFile({ config: opts.configFile, dataDir, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     // A --config that names no file is a typo, not a request for defaults: real calls must not go out unconfigured.
@@ -218,6 +227,8 @@ export class Engine {
     await this.practiceMode.start();
     this.account.reset();
     await this.connection.startTunnel();
+    this.startedAt = new Date(this.ctx.clock()).toISOString();
+    this.publishRuntime();
     await this.calls.start();
     this.batches.start(opts);
     log.info('engine started', { mode: this.connection.callbackRoute().mode, practice: this.practice });
@@ -237,6 +248,7 @@ export class Engine {
       await this.calls.stop();
       await this.connection.stopTunnel();
       await this.practiceMode.stop();
+      withdrawEngineRuntime(this.dataDir);
       await this.listener.stop();
       this.releaseDataDir?.();
       this.releaseDataDir = null;
@@ -271,5 +283,24 @@ export class Engine {
     this.account.reset();
     if (!this.practice) this.batches.stopScheduler();
     if (this.started && !this.closed) this.pushes.connection();
+    this.publishRuntime();
+  }
+
+  /** Tells other processes (`tunnel check`) where this engine receives callbacks now. Never fails the caller. */
+  private publishRuntime(): void {
+    if (!this.startedAt || this.closed) return;
+    const route = this.connection.callbackRoute();
+    try {
+      publishEngineRuntime(this.dataDir, {
+        startedAt: this.startedAt,
+        updatedAt: new Date(this.ctx.clock()).toISOString(),
+        practice: this.practice,
+        mode: route.mode,
+        localBaseUrl: this.listener.localUrl(),
+        statusCallbackUrl: route.statusCallbackUrl,
+      });
+    } catch (error) {
+      log.warn('could not write the engine runtime file', { error });
+    }
   }
 }

@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
+import { CONTENT_SECURITY_POLICY } from '../core/http/security-headers';
 
-// The renderer's Content-Security-Policy, identical to the <meta http-equiv> tag in src-renderer/index.html
-// (the production window loads a file:// page, which has no response headers; a test keeps the two equal).
-// The main process also sets it as a header on http(s) responses, i.e. electron-vite's dev server.
-// No remote origin anywhere: the UI reaches the core only through the preload bridge (Electron) or its own
-// origin (browser preview). Inline styles are allowed for React's style attributes; inline scripts never.
-// (`frame-ancestors` only takes effect as a header; in the meta tag browsers ignore it.)
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+// The renderer's Content-Security-Policy is spelled once, in core/http/security-headers.ts: the browser preview
+// sends it as a header, the main process sets it as a header on the window's responses, and the build writes its
+// meta-tag form into index.html (csp-meta-plugin.ts) for the file:// page, which may get no headers.
+export { CONTENT_SECURITY_POLICY };
 
 // ---- `electron-vite dev` only ---------------------------------------------------------------------------------
 // The dev server injects an inline React Refresh preamble (ahead of the meta tag, so it is the header the main

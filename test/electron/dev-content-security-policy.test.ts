@@ -6,6 +6,8 @@ import { createServer, resolveConfig, type Plugin } from 'vite';
 import { describe, expect, it, vi } from 'vitest';
 import { CONTENT_SECURITY_POLICY, developmentContentSecurityPolicy, headerPolicyFor, inlineScriptHashes, withDevelopmentPolicy } from '../../src-main/electron/content-security-policy';
 import { devContentSecurityPolicy } from '../../src-main/electron/dev-csp-plugin';
+import { contentSecurityPolicyMeta } from '../../src-main/electron/csp-meta-plugin';
+import { META_CONTENT_SECURITY_POLICY } from '../../src-main/core/http/security-headers';
 
 vi.mock('electron', () => {
   throw new Error('not needed');
@@ -46,7 +48,7 @@ describe('the dev-only Vite plugin', () => {
       logLevel: 'silent',
       appType: 'custom',
       server: { middlewareMode: true, ws: false },
-      plugins: [react(), devContentSecurityPolicy()],
+      plugins: [contentSecurityPolicyMeta(), react(), devContentSecurityPolicy()],
     });
     try {
       const served = await server.transformIndexHtml('/index.html', indexHtml);
@@ -66,7 +68,12 @@ describe('the dev-only Vite plugin', () => {
     expect(config.plugins.map((plugin) => plugin.name)).not.toContain('reminder-desk:dev-content-security-policy');
     const served = await resolveConfig({ configFile: false, root: rendererRoot, logLevel: 'silent', plugins: [devContentSecurityPolicy()] }, 'serve');
     expect(served.plugins.map((plugin) => plugin.name)).toContain('reminder-desk:dev-content-security-policy');
-    expect(metaPolicy(indexHtml)).toBe(CONTENT_SECURITY_POLICY);
+    // index.html spells no policy; the build writes the meta form of the one policy (csp-meta-plugin.ts).
+    expect(metaPolicy(indexHtml)).toBeUndefined();
+    const built = await resolveConfig({ configFile: false, root: rendererRoot, logLevel: 'silent', plugins: [contentSecurityPolicyMeta(), react(), devContentSecurityPolicy()] }, 'build');
+    expect(built.plugins.map((plugin) => plugin.name)).toContain('reminder-desk:content-security-policy-meta');
+    const handler = contentSecurityPolicyMeta().transformIndexHtml as { handler: (html: string) => string };
+    expect(metaPolicy(handler.handler(indexHtml))).toBe(META_CONTENT_SECURITY_POLICY);
   });
 });
 
@@ -91,7 +98,7 @@ describe('the dev server page in Chromium', () => {
       root: rendererRoot,
       logLevel: 'silent',
       server: { host: '127.0.0.1', port: 0, strictPort: false },
-      plugins: [react(), ...plugins],
+      plugins: [contentSecurityPolicyMeta(), react(), ...plugins],
     });
     await server.listen();
     const browser = await chromium.launch({

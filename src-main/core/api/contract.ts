@@ -3,6 +3,7 @@ import type { Batch, BatchState, CallAttempt, CallbackMode, CallStatus, Confirma
 import { settingsSchema } from '../settings/schema';
 import { EVENT_NAMES, type EventName } from '../vocabulary/events';
 import { STATUS_FILTERS } from '../vocabulary/status-filter';
+import type { BatchPlan, BatchView, ExportResult, OutcomeCounts, PracticeDataSummary, ResultsView } from './staff-views';
 
 // THE API between the UI and the core, declared once. Electron's IPC gate, the preload bridge, the browser
 // preview's HTTP transport and the renderer's client are all typed from this table, so a missing or misspelled
@@ -10,7 +11,7 @@ import { STATUS_FILTERS } from '../vocabulary/status-filter';
 
 export type ApiError = {
   kind: 'validation' | 'not-found' | 'conflict' | 'twilio' | 'unavailable' | 'internal';
-  /** A plain sentence for staff with what to do next (core/errors/staff-errors.ts). Never a full phone number. */
+  /** A plain sentence for staff with what to do next (vocabulary/staff-errors.ts). Never a full phone number. */
   message: string;
   /** The raw technical detail (library message, Twilio code) for a "Details" toggle; also in the log. Phone numbers masked. */
   details?: string;
@@ -18,6 +19,9 @@ export type ApiError = {
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 
 // ---- views the UI renders -------------------------------------------------------------------------------
+
+// Issue 8's views (plan, results, follow-up, exports) live in staff-views.ts and are part of this contract.
+export type { BatchPlan, BatchView, ExportFormat, ExportResult, FollowUpRow, OutcomeCounts, PlannedSkip, PracticeDataSummary, ResultsView } from './staff-views';
 
 export interface AppointmentView {
   id: number;
@@ -81,28 +85,6 @@ export interface ImportSummary {
   errors: RowErrorView[];
 }
 
-/** A batch as staff see it: named by the appointment day(s) it covers. */
-export interface BatchView extends Batch {
-  /** e.g. "Wed, Nov 25" or "Nov 25 – Nov 27" (clinic time); "Test call" for the wizard's call. */
-  label: string;
-  /** The clinic days (YYYY-MM-DD) of the batch's appointments, in order. */
-  days: string[];
-  mode: DataMode;
-}
-
-/** What staff can act on, counted per patient from final outcomes only (ringing / on the line are not outcomes). */
-export interface OutcomeCounts {
-  confirmed: number;
-  /** Cancelled by the patient: needs rescheduling. */
-  cancelled: number;
-  /** A person answered and pressed no key. */
-  reached: number;
-  voicemail: number;
-  notReached: number;
-  /** Not reached, by why. `notPlaced`: Twilio refused or never created the call. */
-  notReachedBy: { busy: number; noAnswer: number; failed: number; notPlaced: number };
-}
-
 export interface BatchProgress {
   batch: BatchView;
   counts: Partial<Record<CallStatus | 'pending' | 'dialing' | 'skipped' | 'rejected', number>>;
@@ -127,76 +109,6 @@ export interface BatchProgress {
    * done: nothing is live any more (the batch's state is final).
    */
   phase: 'calling' | 'paused' | 'finishing' | 'done';
-}
-
-/** One patient a batch would not call, and why. */
-export interface PlannedSkip {
-  appointmentId: number;
-  name: string;
-  appointmentAt: string;
-  reason: SkipReason;
-  /** The last outcome, for already-reminded patients (what "call again" would repeat). */
-  lastOutcome: ReminderOutcome | null;
-}
-
-/** The confirmation staff see before a batch starts: nothing here dials. */
-export interface BatchPlan {
-  /** Appointment ids that would be called, in calling order. */
-  toCall: number[];
-  skipped: PlannedSkip[];
-  skippedCounts: Partial<Record<SkipReason, number>>;
-  /** The caller number (the clinic's own), full. Null when none is set up. */
-  fromNumber: string | null;
-  mode: DataMode;
-  /** The batch's name: the appointment day(s) it covers. */
-  label: string;
-  callingHours: { start: string; end: string; timezone: string; withinNow: boolean };
-  /** Batches of this mode still calling or paused: starting another needs `alongsideRunning: true`. */
-  runningBatches: BatchView[];
-  /** Why nothing can be started right now (no Twilio set up, ...), or null. */
-  blockedReason: string | null;
-}
-
-/** Needs follow-up: the patient cancelled (reschedule) or was not reached. */
-export interface FollowUpRow {
-  appointmentId: number;
-  name: string;
-  /** Full number: staff call these patients back. */
-  phoneNumber: string;
-  appointmentAt: string;
-  location: string | null;
-  outcome: 'cancelled' | 'not-reached';
-  /** For not-reached: busy / no-answer / failed / not-placed. */
-  notReachedBy: 'busy' | 'no-answer' | 'failed' | 'not-placed' | null;
-  batchId: string;
-  lastCallAt: string | null;
-}
-
-export interface ResultsView {
-  /** What the results cover: a batch's label or the day. */
-  label: string;
-  outcomes: OutcomeCounts;
-  /** Patients whose reminder is still ringing / waiting to be dialled. */
-  inProgress: number;
-  /** Patients in scope never called (no batch yet, or cancelled / skipped). */
-  notCalled: number;
-  followUp: FollowUpRow[];
-  batches: BatchView[];
-}
-
-/** What leaving practice mode does with the practice data. */
-export interface PracticeDataSummary {
-  appointments: number;
-  batches: number;
-  calls: number;
-}
-
-export type ExportFormat = 'csv' | 'xlsx';
-export interface ExportResult {
-  savedTo: string | null;
-  downloadUrl: string | null;
-  /** The default file name, made in one place (core/export/export-file-name.ts). */
-  fileName: string;
 }
 
 export interface ConnectionStatus {

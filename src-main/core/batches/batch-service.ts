@@ -109,7 +109,7 @@ export class BatchService {
       practice: this.deps.practice,
       fromNumber: this.deps.fromNumber,
       blockedReason: this.deps.callingUnavailableReason,
-      ...(this.ctx.isDoNotCall ? { isDoNotCall: this.ctx.isDoNotCall } : {}),
+      ...(this.ctx.isDoNotCall ? { isDoNotCall: (e164: string) => this.ctx.isDoNotCall!(this.ctx.db, e164) } : {}),
     });
   }
 

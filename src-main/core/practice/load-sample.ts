@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportSummary } from '../api/contract';
 import { ApiFailure } from '../api/invoke-operation';
-import type { ImportResult } from '../appointments/read-appointments';
+import type { ImportOutcome } from '../appointments/import-in-worker';
 
 // `practice/load-sample`: the practice wizard offers the sample appointments the app ships
 // (resources/sample-appointments.csv; in an installed app an extra resource next to app.asar), so a clinic
@@ -15,7 +15,7 @@ export interface LoadSampleDeps {
   practice: boolean;
   /** Where this installation keeps the sample CSV, or null when the host ships none. */
   file: string | null;
-  importFile: (file: string) => Promise<ImportResult & { summary: { inserted: number; updated: number; unchanged: number } }>;
+  importFile: (file: string) => Promise<Pick<ImportOutcome, 'errors'> & { summary: { inserted: number; updated: number; unchanged: number } }>;
 }
 
 /**

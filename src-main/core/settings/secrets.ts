@@ -52,7 +52,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   private write(values: Record<string, unknown>): void {
-    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(values, null, 2), { mode: 0o600 });
     fs.renameSync(tmp, this.file);

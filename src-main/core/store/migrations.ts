@@ -142,6 +142,19 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    name: 'callback inspector size budget',
+    // The inspector keeps a size budget (oldest out first): each row records the bytes it stores, and how big the
+    // body was when only an excerpt of it is kept.
+    sql: `
+      ALTER TABLE callback_requests ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE callback_requests ADD COLUMN body_bytes INTEGER;
+      UPDATE callback_requests SET stored_bytes =
+        length(CAST(headers AS BLOB)) + length(CAST(body AS BLOB)) + length(CAST(path AS BLOB)) + length(CAST(query AS BLOB))
+        + coalesce(length(CAST(rejection_reason AS BLOB)), 0) + 64;
+    `,
+  },
+  {
+    version: 4,
     name: 'practice data apart, test calls apart, skip reasons (issue 8)',
     sql: `
       -- Practice (simulator) appointments never mix with real ones: every query filters on the current mode.

@@ -86,6 +86,24 @@ describe('nobody is called by accident', () => {
     expect(text).toContain('not called: the appointment has already passed');
   });
 
+  it('the do-not-call list (injected) is consulted by the plan and the start', async () => {
+    const asked: string[] = [];
+    const engine = await harness.practice({}, harness.tempDir(), {
+      isDoNotCall: (db, e164) => {
+        asked.push(e164);
+        return db.open && e164.endsWith('0102');
+      },
+    });
+    const ids = await importSample(engine);
+    const plan = await value<BatchPlan>(call(engine, 'batches/plan', { day: '2026-11-25' }));
+    expect(plan.skipped).toMatchObject([{ appointmentId: ids.get('02'), reason: 'do-not-call', name: 'Priya Raman' }]);
+    expect(plan.toCall).toHaveLength(4);
+    expect(asked).toContain('+13125550102');
+    const progress = await value<BatchProgress>(call(engine, 'batches/start', { day: '2026-11-25' }));
+    expect(progress.skippedByRule).toEqual({ 'do-not-call': 1 });
+    await finish(engine, progress);
+  });
+
   it('a second batch while one runs needs an explicit yes, and every running batch is listed', async () => {
     const engine = await harness.practice({ timeScale: 0.2 }, harness.tempDir(settingsYaml('', 1)));
     await importSample(engine);
