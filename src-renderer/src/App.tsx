@@ -1,21 +1,26 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppState, ConnectionStatus, Envelope } from '../../src-main/core/api/contract';
+import type { ApiError, AppState, ConnectionStatus, Envelope } from '../../src-main/core/api/contract';
 import type { DeskClient } from './api/client';
 import { ApiContext, AppStateContext } from './api/hooks';
+import { AnnouncerProvider, BatchAnnouncements } from './components/Announcer';
 import { EventBridge } from './components/EventBridge';
+import { connectionPillLabel } from './connection-words';
+import { ErrorNotice } from './errors/ErrorNotice';
 import { AppointmentsView } from './views/AppointmentsView';
 import { BatchesView } from './views/BatchesView';
 import { DoNotCallView } from './views/DoNotCallView';
 import { AutomaticSwitch } from './components/AutomaticSwitch';
 import { ConnectionView } from './views/ConnectionView';
+import { ResultsView } from './views/ResultsView';
 import { SettingsView } from './views/SettingsView';
 import { SetupWizard } from './views/SetupWizard';
 
-type ViewName = 'appointments' | 'batches' | 'do-not-call' | 'connection' | 'settings';
+type ViewName = 'appointments' | 'batches' | 'results' | 'do-not-call' | 'connection' | 'settings';
 
 const NAV: { view: ViewName; label: string }[] = [
   { view: 'appointments', label: 'Appointments' },
-  { view: 'batches', label: 'Reminder batches' },
+  { view: 'batches', label: 'Batches' },
+  { view: 'results', label: 'Results' },
   { view: 'do-not-call', label: 'Do not call' },
   { view: 'connection', label: 'Connection' },
   { view: 'settings', label: 'Settings' },
@@ -34,7 +39,7 @@ interface Rejections {
 
 export function App({ api }: { api: DeskClient }) {
   const [appState, setAppState] = useState<AppState | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [wizardOpen, setWizardOpen] = useState(false);
   const [view, setView] = useState<ViewName>('appointments');
   const [focusBatchId, setFocusBatchId] = useState<string | null>(null);
@@ -50,7 +55,7 @@ export function App({ api }: { api: DeskClient }) {
   }, []);
 
   const applyState = useCallback((result: Envelope<AppState>) => {
-    if (!result.ok) return setLoadError(result.error.message);
+    if (!result.ok) return setLoadError(result.error);
     setLoadError(null);
     setAppState(result.value);
     if (!result.value.setupComplete) setWizardOpen(true);
@@ -100,9 +105,9 @@ export function App({ api }: { api: DeskClient }) {
 
   if (loadError) {
     return (
-      <main className="fatal" role="alert">
+      <main className="fatal">
         <h1>Reminder Desk could not start</h1>
-        <p>{loadError}</p>
+        <ErrorNotice error={loadError} variant="inline" />
         <button type="button" className="button primary" onClick={() => loadState()}>
           Try again
         </button>
@@ -111,11 +116,14 @@ export function App({ api }: { api: DeskClient }) {
   }
   if (!appState) return <main className="loading">Opening Reminder Desk…</main>;
 
+  const pill = connectionPillLabel(connection);
   const newRejections = rejections.acknowledged === null ? 0 : rejections.count - rejections.acknowledged;
 
   return (
     <ApiContext.Provider value={api}>
       <AppStateContext.Provider value={appState}>
+        <AnnouncerProvider>
+          <BatchAnnouncements />
         <EventBridge
           onConnection={(status) => applyConnection(status)}
           // The engine follows every refusal with a connection-changed push, which updates the Connection screen.
@@ -193,14 +201,15 @@ export function App({ api }: { api: DeskClient }) {
                     </button>
                   ))}
                 </nav>
-                <div className="connection-pill" data-testid="connection-summary" title={connection?.summary}>
-                  {connection?.summary ?? 'Checking connection…'}
+                <div className={`connection-pill pill-${pill.tone}`} data-testid="connection-summary" title={connection?.summary}>
+                  {pill.label}
                 </div>
               </header>
               <AutomaticSwitch />
               <main className="content">
                 {view === 'appointments' && <AppointmentsView onOpenBatch={openBatch} />}
-                {view === 'batches' && <BatchesView focusBatchId={focusBatchId} />}
+                {view === 'batches' && <BatchesView key={focusBatchId ?? 'newest'} focusBatchId={focusBatchId} />}
+                {view === 'results' && <ResultsView onOpenBatch={openBatch} />}
                 {view === 'do-not-call' && <DoNotCallView />}
                 {view === 'connection' && <ConnectionView connection={connection} onRefresh={() => loadConnection()} onLeftPractice={leftPractice} />}
                 {view === 'settings' && <SettingsView onLeftPractice={leftPractice} />}
@@ -208,6 +217,7 @@ export function App({ api }: { api: DeskClient }) {
             </>
           )}
         </div>
+        </AnnouncerProvider>
       </AppStateContext.Provider>
     </ApiContext.Provider>
   );

@@ -1,27 +1,4 @@
-import type { StatusSource } from '../../src-main/core/domain';
-
-// Plain words for what Twilio reports, for front-desk staff rather than developers. Status words come from the
-// core's vocabulary (one table for the board, counts, timeline and CLI); this file adds formatting of times.
-export { callStatusLabel, confirmationLabel, reminderStateLabel, statusLabel, type ChipTone } from '../../src-main/core/vocabulary/status-labels';
-export { isVoicemail } from '../../src-main/core/vocabulary/status-filter';
-import { isVoicemail } from '../../src-main/core/vocabulary/status-filter';
-
-
-/** How a status reached Reminder Desk, in staff words (the raw source stays available as a tooltip). */
-export function sourceLabel(source: StatusSource | null): string {
-  if (source === 'callback') return 'From Twilio (live)';
-  if (source === 'poll') return 'Checked with Twilio';
-  if (source === 'reconcile') return 'Recovered from Twilio';
-  return '—';
-}
-
-export function answeredByLabel(answeredBy: string | null): string {
-  if (!answeredBy) return '—';
-  if (answeredBy === 'human') return 'Person';
-  if (isVoicemail(answeredBy)) return 'Voicemail';
-  if (answeredBy === 'fax') return 'Fax machine';
-  return 'Unknown';
-}
+// Times, durations and dates in the clinic's zone. Status words live in status-words.ts.
 
 export function formatDuration(seconds: number | null): string {
   if (seconds === null) return '—';
@@ -90,4 +67,11 @@ export function formatNextRun(next: { at: string | null; count: number }, timeZo
   const day = formatter(timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' });
   const when = day.format(at) === day.format(now) ? `at ${time}` : `on ${formatter(timeZone, { weekday: 'short', month: 'short', day: 'numeric' }).format(at)} at ${time}`;
   return `Next: ${next.count} ${next.count === 1 ? 'reminder' : 'reminders'} ${when}`;
+}
+
+/** "Thu, Dec 3": a clinic day where space is short (buttons at 1024 px). */
+export function formatShortDay(day: string): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(date);
 }

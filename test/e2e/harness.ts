@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { ApiHandlers, EditableSettings } from '../../src-main/core/api/contract';
 import { Engine } from '../../src-main/core/engine';
 import { startPreviewServer, type PreviewServer } from '../../src-main/preview/preview-server';
@@ -153,4 +153,42 @@ export async function importThroughChooser(page: Page, file: string): Promise<vo
   const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: WAIT_MS }), page.getByTestId('import-button').click()]);
   await chooser.setFiles(file);
   await page.getByTestId('import-summary').waitFor({ timeout: WAIT_MS });
+}
+
+// The page-side global used below (the Node test project has no DOM types).
+declare const requestAnimationFrame: (callback: () => void) => number;
+
+/** The two window sizes every screen is checked at: a common laptop and the smallest supported window. */
+export const VIEWPORTS = [
+  { width: 1366, height: 800 },
+  { width: 1024, height: 700 },
+] as const;
+
+/** Screenshots of the same screen at 1366×800 and at 1024×700 (`<name>-1366.png`, `<name>-1024.png`); ends at 1366×800. */
+export async function screenshotBothSizes(page: Page, name: string, focus?: Locator): Promise<void> {
+  for (const size of [...VIEWPORTS].reverse()) {
+    await page.setViewportSize(size);
+    // The part of a long screen the shot is about (e.g. a confirmation below the fold).
+    await focus?.scrollIntoViewIfNeeded();
+    // Let layout settle (virtualised rows re-measure on resize).
+    await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+    await screenshot(page, `${name}-${size.width}`);
+  }
+}
+
+/**
+ * The sample appointments moved into the future (first day = `daysAhead` days from now, the second the day after),
+ * so no rule skips them as already passed. Same names and numbers: the last two digits still pick each simulated
+ * outcome. Returns the file and the two clinic days (YYYY-MM-DD).
+ */
+export function writeFutureSample(dir: string, daysAhead = 2): { file: string; days: [string, string] } {
+  const day = (offset: number) => {
+    const date = new Date(Date.now() + offset * 86_400_000);
+    return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+  };
+  const days: [string, string] = [day(daysAhead), day(daysAhead + 1)];
+  const text = fs.readFileSync(SAMPLE_CSV, 'utf8').replaceAll('2026-11-25', days[0]).replaceAll('2026-11-26', days[1]);
+  const file = path.join(dir, 'future-appointments.csv');
+  fs.writeFileSync(file, text);
+  return { file, days };
 }

@@ -327,7 +327,8 @@ export const apiContract = {
 
   'settings/get': op(none).returns<EditableSettings>(),
   'settings/update': op(editableSettingsSchema.partial(), EDITABLE_SETTING_KEYS).returns<EditableSettings>(),
-  'settings/preview-message': op(z.object({ template: z.string().max(3000) })).returns<{ text: string; problems: string[] }>(),
+  /** `keypadPrompt`: what the call asks after the message (press 1 / 2), so the preview shows everything a patient hears. */
+  'settings/preview-message': op(z.object({ template: z.string().max(3000) })).returns<{ text: string; problems: string[]; keypadPrompt?: string }>(),
 
   'automatic/get': op(none).returns<AutomaticRemindersView>(),
   /** Turning it on in real mode lets the app call patients on its own: the UI asks staff to confirm first. */

@@ -2,6 +2,7 @@ import type { HandlerSlice } from '../api/contract';
 import { ApiFailure } from '../api/invoke-operation';
 import { renderReminderMessage, validateMessageTemplate } from '../appointments/reminder-message';
 import type { EngineContext } from '../engine-context';
+import { keypadPrompt } from '../twilio/keypad';
 import { toEditableSettings, toSettingsPatch } from './editable-settings';
 import { updateSettings } from './settings-editor';
 
@@ -24,7 +25,8 @@ export function settingsHandlers(ctx: EngineContext): HandlerSlice<'settings/get
       // Tomorrow at 2:30 PM clinic time reads naturally in the preview whatever today is.
       const at = new Date(ctx.clock() + 86_400_000).toISOString();
       const text = renderReminderMessage(template, { ...PREVIEW_APPOINTMENT, appointmentAt: at }, ctx.getSettings().scheduling.timezone);
-      return { text, problems };
+      // The keypad question follows the message on every call that can take an answer: the preview says it too.
+      return { text, problems, keypadPrompt: keypadPrompt({ cancelWord: ctx.getSettings().message.cancel_word }) };
     },
   };
 }

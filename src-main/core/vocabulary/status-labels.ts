@@ -9,7 +9,8 @@ export type ChipTone = 'idle' | 'live' | 'good' | 'warn' | 'bad';
 export const STATUS_LABELS: Readonly<Record<CallStatusWord | 'rejected', string>> = {
   pending: 'Waiting',
   dialing: 'Dialing',
-  skipped: 'Skipped',
+  // Never dialled (a rule or a cancel left the patient out): said as staff would say it.
+  skipped: 'Not called',
   queued: 'Queued',
   initiated: 'Calling',
   ringing: 'Ringing',
@@ -69,9 +70,10 @@ export function callStatusLabel(call: LabelledCall | null): { label: string; ton
 /** The reminder's outcome in one phrase: did the patient get the message? */
 export function reminderStateLabel(call: (LabelledCall & { status: string }) | null): string {
   if (!call) return 'Not sent';
-  if (call.status === 'skipped') return 'Skipped';
+  if (call.status === 'skipped') return STATUS_LABELS.skipped;
   if (!call.isFinal) return call.status === 'pending' ? 'Waiting in batch' : 'Calling now';
-  if (call.answered && isVoicemail(call.answeredBy)) return 'Left on voicemail';
+  // Same words as the results ("Voicemail left"), and short enough for the board's column at 1024 px.
+  if (call.answered && isVoicemail(call.answeredBy)) return 'Voicemail left';
   if (call.answered) return 'Delivered';
   return 'Not reached';
 }

@@ -97,7 +97,7 @@ export function createHttpClient(origin: string, token: string): DeskClient {
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
           body: JSON.stringify({ operation, args }),
         });
-        if (response.status === 401) return unavailable('This browser tab lost its access key. Open the address printed by "npm run preview:web" again.');
+        if (response.status === 401) return unavailable('This browser tab’s key is no longer valid (the preview was restarted). Open the address printed by "npm run preview:web" again.');
         return (await response.json()) as Envelope<OperationResult<K>>;
       } catch {
         return unavailable('Reminder Desk is not answering. Is the preview still running?');
@@ -118,16 +118,40 @@ export function createHttpClient(origin: string, token: string): DeskClient {
   };
 }
 
+/** Where this tab keeps its preview key: sessionStorage lives as long as the tab, survives a refresh, is never sent anywhere. */
+export const PREVIEW_TOKEN_KEY = 'reminder-desk.preview-token';
+
 /**
- * Picks the transport. The preview's token comes from the page address once, is kept in memory only, and is
- * removed from the address bar (and so from history and bookmarks) straight away.
+ * Picks the transport. The preview's token comes from the page address once and is removed from the address bar
+ * (and so from history and bookmarks) straight away. It is kept in this tab's sessionStorage so a refresh keeps the
+ * session: other tabs, other sites and the server's logs never see it, and it is gone when the tab closes.
  */
 export function createApiClient(): DeskClient | { error: string } {
   if (window.reminderDesk) return createBridgeClient(window.reminderDesk);
   const url = new URL(window.location.href);
-  const token = url.searchParams.get('token');
-  if (!token) return { error: 'This page needs the address printed by "npm run preview:web" (it includes a one-time key).' };
-  url.searchParams.delete('token');
-  window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+  const fromAddress = url.searchParams.get('token');
+  if (fromAddress) {
+    url.searchParams.delete('token');
+    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    rememberToken(fromAddress);
+  }
+  const token = fromAddress ?? recallToken();
+  if (!token) return { error: 'This page needs the address printed by "npm run preview:web" (it includes a one-time key). Open that address again.' };
   return createHttpClient(window.location.origin, token);
+}
+
+function rememberToken(token: string): void {
+  try {
+    window.sessionStorage.setItem(PREVIEW_TOKEN_KEY, token);
+  } catch {
+    // Storage disabled: the session still works until a refresh.
+  }
+}
+
+function recallToken(): string | null {
+  try {
+    return window.sessionStorage.getItem(PREVIEW_TOKEN_KEY);
+  } catch {
+    return null;
+  }
 }

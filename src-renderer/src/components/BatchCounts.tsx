@@ -1,20 +1,43 @@
 import type { BatchProgress } from '../../../src-main/core/api/contract';
-import { statusLabel } from '../../../src-main/core/vocabulary/status-labels';
+import type { SkipReason } from '../../../src-main/core/domain';
+import { batchNumbers, outcomeEntries } from '../batch-words';
+import { SKIP_REASON_LABELS } from '../status-words';
 
-const ORDER = ['pending', 'dialing', 'queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled', 'rejected', 'skipped'] as const;
-
-export function countEntries(counts: BatchProgress['counts']): [string, number][] {
-  return ORDER.map((key): [string, number] => [key, counts[key as keyof typeof counts] ?? 0]).filter(([, n]) => n > 0);
-}
-
-export function BatchCounts({ counts }: { counts: BatchProgress['counts'] }) {
-  const entries = countEntries(counts);
-  if (entries.length === 0) return null;
+/**
+ * What a batch achieved so far, in the desk's words: calls still going, then the five results (Confirmed,
+ * Cancelled, Reached, Voicemail left, Not reached), then who was never called and why. Never Twilio's
+ * "completed", which lumps people and voicemail together.
+ */
+export function BatchCounts({ progress }: { progress: BatchProgress }) {
+  const n = batchNumbers(progress);
+  const outcomes = outcomeEntries(progress.outcomes).filter((e) => e.n > 0);
+  const skipped = (Object.entries(progress.skippedByRule) as [SkipReason, number | undefined][]).filter(([, count]) => (count ?? 0) > 0);
+  if (n.live + n.waiting + outcomes.length + n.notCalledCancelled + skipped.length === 0) return null;
   return (
-    <ul className="count-list" aria-label="Calls by status">
-      {entries.map(([key, n]) => (
-        <li key={key} className={`count count-${key}`} data-testid={`count-${key}`}>
-          <span className="count-n">{n}</span> {statusLabel(key)}
+    <ul className="count-list" aria-label="Calls by result">
+      {n.live > 0 && (
+        <li className="count count-live" data-testid="count-in-progress">
+          <span className="count-n">{n.live}</span> in progress
+        </li>
+      )}
+      {n.waiting > 0 && (
+        <li className="count" data-testid="count-waiting">
+          <span className="count-n">{n.waiting}</span> waiting
+        </li>
+      )}
+      {outcomes.map((entry) => (
+        <li key={entry.key} className={`count count-${entry.key}`} data-testid={`count-${entry.key}`}>
+          <span className="count-n">{entry.n}</span> {entry.label}
+        </li>
+      ))}
+      {n.notCalledCancelled > 0 && (
+        <li className="count" data-testid="count-not-called-cancelled">
+          <span className="count-n">{n.notCalledCancelled}</span> not called (batch cancelled)
+        </li>
+      )}
+      {skipped.map(([reason, count]) => (
+        <li key={reason} className="count" data-testid={`count-skipped-${reason}`}>
+          <span className="count-n">{count}</span> skipped: {SKIP_REASON_LABELS[reason].toLowerCase()}
         </li>
       ))}
     </ul>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import type { ImportSummary } from '../../../src-main/core/api/contract';
+import type { ApiError, ImportSummary } from '../../../src-main/core/api/contract';
 import { useApi } from '../api/hooks';
+import { ErrorNotice } from '../errors/ErrorNotice';
 
 /**
  * The practice wizard's offer of the sample appointments the app ships (`practice/load-sample`), so a clinic
@@ -11,7 +12,7 @@ export function PracticeSample() {
   const api = useApi();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ImportSummary | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
 
   async function load() {
     setBusy(true);
@@ -19,7 +20,7 @@ export function PracticeSample() {
     const answer = await api.invoke('practice/load-sample', {});
     setBusy(false);
     if (answer.ok) setResult(answer.value);
-    else setError(answer.error.message);
+    else setError(answer.error);
   }
 
   const added = result ? result.inserted + result.updated : 0;
@@ -37,11 +38,7 @@ export function PracticeSample() {
             : `The ${result.unchanged} sample appointments are already on the board.`}
         </p>
       )}
-      {error && (
-        <p className="error-banner" role="alert">
-          {error}
-        </p>
-      )}
+      {error && <ErrorNotice error={error} />}
     </div>
   );
 }

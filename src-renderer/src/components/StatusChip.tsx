@@ -1,5 +1,5 @@
 import type { CallSummary } from '../../../src-main/core/api/contract';
-import { callStatusLabel } from '../format';
+import { callStatusLabel } from '../status-words';
 
 /** The live call-status chip. `data-status` carries Twilio's raw word for tests and support. */
 export function StatusChip({ call, testId }: { call: CallSummary | null; testId?: string }) {

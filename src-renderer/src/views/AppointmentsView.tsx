@@ -1,74 +1,93 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AppointmentView, BatchProgress, CallSummary, ImportSummary } from '../../../src-main/core/api/contract';
+import type { ApiError, AppointmentView, BatchPlan, BatchProgress, CallSummary, ImportSummary } from '../../../src-main/core/api/contract';
 import { useApi, useApiEvent, useAppState, useResync } from '../api/hooks';
-import { BatchCounts } from '../components/BatchCounts';
+import { BatchConfirmDialog } from '../components/BatchConfirmDialog';
+import { BatchStrips } from '../components/BatchStrips';
 import { ImportResult, fileToBase64 } from '../components/ImportResult';
-import { ProgressBar } from '../components/ProgressBar';
 import { StatusChip } from '../components/StatusChip';
-import { clinicDay, confirmationLabel, formatAppointmentTime, formatDayHeading, formatEta, reminderStateLabel } from '../format';
-import { matchesStatusFilter, STAFF_STATUS_FILTERS, STATUS_FILTER_LABELS, type StaffStatusFilter } from '../../../src-main/core/vocabulary/status-filter';
+import { ErrorNotice } from '../errors/ErrorNotice';
+import { clinicDay, formatAppointmentTime, formatDayHeading, formatShortDay } from '../format';
+import { STAFF_STATUS_FILTERS, STATUS_FILTER_LABELS, confirmationLabel, matchesStatusFilter, plural, reminderStateLabel, type StaffStatusFilter } from '../status-words';
 import { TimelinePanel } from './TimelinePanel';
 
 const ROW_HEIGHT = 56;
 
-const STATUS_FILTERS = STAFF_STATUS_FILTERS.map((value) => ({ value, label: STATUS_FILTER_LABELS[value] }));
-type StatusFilter = StaffStatusFilter;
+/** Typing in the search box asks the core once the typing pauses. */
+const SEARCH_DELAY_MS = 200;
 
-const RUNNING_STATES = new Set(['running', 'paused']);
+type Selection = { appointmentIds: number[] } | { day: string };
 
 export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: string) => void }) {
   const api = useApi();
   const { timezone } = useAppState();
   const [rows, setRows] = useState<AppointmentView[] | null>(null);
-  const [listError, setListError] = useState<string | null>(null);
+  /** Every clinic day with appointments and the total count, from the last unfiltered answer. */
+  const [allDays, setAllDays] = useState<string[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [listError, setListError] = useState<ApiError | null>(null);
   const [day, setDay] = useState('');
-  const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
+  const [statusFilter, setStatusFilter] = useState<StaffStatusFilter>('all');
   const [search, setSearch] = useState('');
+  const [searchAsked, setSearchAsked] = useState('');
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [timelineFor, setTimelineFor] = useState<number | null>(null);
   const [importing, setImporting] = useState(false);
   const [importSummary, setImportSummary] = useState<ImportSummary | null>(null);
-  const [importError, setImportError] = useState<string | null>(null);
+  const [importError, setImportError] = useState<ApiError | string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [batch, setBatch] = useState<BatchProgress | null>(null);
-  const [batchError, setBatchError] = useState<string | null>(null);
+  const [strips, setStrips] = useState<BatchProgress[]>([]);
+  const [batchError, setBatchError] = useState<ApiError | null>(null);
+  const [planning, setPlanning] = useState<{ selection: Selection; plan: BatchPlan } | null>(null);
   const [starting, setStarting] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
 
-  const load = useCallback(async () => {
-    // Everything is fetched once and filtered here: filtering 10,000 rows in memory is instant and the
-    // day/status/search boxes then never wait on a round trip.
-    const result = await api.invoke('appointments/list', {});
-    if (result.ok) {
-      setRows(result.value);
-      setListError(null);
-    } else setListError(result.error.message);
-  }, [api]);
+  useEffect(() => {
+    const timer = setTimeout(() => setSearchAsked(search.trim()), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
 
-  /** The batch strip: a batch that is calling wins; otherwise the one already shown is brought up to date. */
-  const loadBatch = useCallback(
-    async (shownBatchId: string | null) => {
-      const batches = await api.invoke('batches/list', {});
-      if (!batches.ok) return;
-      const batchId = batches.value.find((b) => RUNNING_STATES.has(b.state))?.id ?? shownBatchId;
-      if (!batchId) return;
-      const progress = await api.invoke('batches/progress', { batchId });
-      if (progress.ok) setBatch(progress.value);
-    },
-    [api],
-  );
+  // The core filters by day, status and name (one query; the board never holds rows it does not show). Pushed
+  // call updates change rows in place, so the same status rule (core/vocabulary) is applied again here: a call
+  // that stops matching ("Calling now" → ended) leaves the list at once.
+  const listSeq = useRef(0);
+  const load = useCallback(async () => {
+    const seq = ++listSeq.current;
+    const result = await api.invoke('appointments/list', { ...(day ? { day } : {}), ...(statusFilter !== 'all' ? { status: statusFilter } : {}), ...(searchAsked ? { search: searchAsked } : {}) });
+    if (seq !== listSeq.current) return; // a newer filter was asked meanwhile
+    if (!result.ok) return setListError(result.error);
+    setRows(result.value);
+    setListError(null);
+    if (!day && !searchAsked && statusFilter === 'all') {
+      setTotal(result.value.length);
+      setAllDays([...new Set(result.value.map((row) => clinicDay(row.appointmentAt, timezone)))].sort());
+    }
+  }, [api, day, statusFilter, searchAsked, timezone]);
+
+  /** Every batch still calling, paused or with calls on the line: each gets its own strip. */
+  const loadStrips = useCallback(async () => {
+    const active = await api.invoke('batches/active', {});
+    if (!active.ok) return;
+    setStrips((current) => {
+      const activeIds = new Set(active.value.map((p) => p.batch.id));
+      // Finished strips already on screen stay (with their final numbers) until dismissed.
+      const finished = current.filter((p) => !activeIds.has(p.batch.id) && p.phase === 'done');
+      return [...active.value, ...finished];
+    });
+  }, [api]);
 
   useEffect(() => {
     void load();
-    void loadBatch(null);
-  }, [load, loadBatch]);
+  }, [load]);
+  useEffect(() => {
+    void loadStrips();
+  }, [loadStrips]);
 
   // Pushes sent while the event stream was down are lost: catch up each time it (re)connects.
   useResync(() => {
     void load();
-    void loadBatch(batch?.batch.id ?? null);
+    void loadStrips();
   });
 
   // Live: the core pushes each status as it is stored; nothing here polls.
@@ -77,21 +96,16 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
     setRows((current) => current && applyCallUpdate(current, appointmentId, call));
   });
   useApiEvent('batch-progress', (progress) => {
-    setBatch((current) => (!current || current.batch.id === progress.batch.id || !RUNNING_STATES.has(current.batch.state) ? progress : current));
+    setStrips((current) => {
+      const index = current.findIndex((p) => p.batch.id === progress.batch.id);
+      if (index === -1) return progress.phase === 'done' ? current : [...current, progress];
+      const next = current.slice();
+      next[index] = progress;
+      return next;
+    });
   });
 
-  const days = useMemo(() => {
-    const set = new Set<string>();
-    for (const row of rows ?? []) set.add(clinicDay(row.appointmentAt, timezone));
-    return [...set].sort();
-  }, [rows, timezone]);
-
-  const visible = useMemo(() => {
-    const needle = search.trim().toLowerCase();
-    return (rows ?? []).filter(
-      (row) => (!day || clinicDay(row.appointmentAt, timezone) === day) && matchesStatusFilter(row, statusFilter) && (!needle || row.name.toLowerCase().includes(needle)),
-    );
-  }, [rows, day, statusFilter, search, timezone]);
+  const visible = useMemo(() => (rows ?? []).filter((row) => matchesStatusFilter(row, statusFilter)), [rows, statusFilter]);
 
   // TanStack Virtual hands back a mutable instance, so the React Compiler leaves this component unmemoised.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -116,30 +130,41 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
     setImportSummary(null);
     try {
       if (!/\.(csv|xlsx)$/i.test(file.name)) {
-        setImportError(`${file.name} is not a CSV or Excel (.xlsx) file.`);
+        setImportError(`${file.name} is not a CSV or Excel (.xlsx) file. Save the list from your scheduling program as CSV or Excel and import that.`);
         return;
       }
       const result = await api.invoke('appointments/import', { fileName: file.name, contentBase64: await fileToBase64(file) });
       if (result.ok) {
         setImportSummary(result.value);
         void load();
-      } else setImportError(result.error.message);
+      } else setImportError(result.error);
     } finally {
       setImporting(false);
     }
   }
 
-  async function startBatch(args: { appointmentIds: number[] } | { day: string }) {
+  /** Nothing dials here: the core says what a start would do, and staff confirm it in a dialog. */
+  async function planBatch(selection: Selection) {
     setStarting(true);
     setBatchError(null);
-    const result = await api.invoke('batches/start', args);
+    const result = await api.invoke('batches/plan', { ...selection, callAgain: [] });
     setStarting(false);
-    if (!result.ok) return setBatchError(result.error.message);
-    setBatch(result.value);
-    setSelected(new Set());
+    if (!result.ok) return setBatchError(result.error);
+    setPlanning({ selection, plan: result.value });
   }
 
-  const batchActive = batch && RUNNING_STATES.has(batch.batch.state);
+  async function startBatch(choice: { callAgain: number[]; alongsideRunning: boolean }) {
+    if (!planning) return;
+    setStarting(true);
+    setBatchError(null);
+    const result = await api.invoke('batches/start', { ...planning.selection, ...choice });
+    setStarting(false);
+    setPlanning(null);
+    if (!result.ok) return setBatchError(result.error);
+    const started = result.value;
+    setStrips((current) => [...current.filter((p) => p.batch.id !== started.batch.id), started]);
+    setSelected(new Set());
+  }
 
   return (
     <div
@@ -165,7 +190,7 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
           <span>Day</span>
           <select value={day} onChange={(event) => setDay(event.target.value)} data-testid="filter-day">
             <option value="">All days</option>
-            {days.map((d) => (
+            {allDays.map((d) => (
               <option key={d} value={d}>
                 {formatDayHeading(d)}
               </option>
@@ -174,10 +199,10 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
         </label>
         <label className="field">
           <span>Status</span>
-          <select value={statusFilter} onChange={(event) => setStatusFilter(event.target.value as StatusFilter)} data-testid="filter-status">
-            {STATUS_FILTERS.map((f) => (
-              <option key={f.value} value={f.value}>
-                {f.label}
+          <select value={statusFilter} onChange={(event) => setStatusFilter(event.target.value as StaffStatusFilter)} data-testid="filter-status">
+            {STAFF_STATUS_FILTERS.map((value) => (
+              <option key={value} value={value}>
+                {STATUS_FILTER_LABELS[value]}
               </option>
             ))}
           </select>
@@ -199,76 +224,55 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
               if (file) void importFile(file);
             }}
           />
-          <button type="button" className="button" onClick={() => fileInput.current?.click()} disabled={importing} data-testid="import-button">
-            {importing ? 'Importing…' : 'Import appointments…'}
+          <button type="button" className="button" onClick={() => fileInput.current?.click()} disabled={importing} data-testid="import-button" title="Import appointments from a CSV or Excel (.xlsx) file">
+            {importing ? 'Importing…' : 'Import list…'}
           </button>
           <button
             type="button"
             className="button primary"
             disabled={selectedVisible.length === 0 || starting}
-            onClick={() => void startBatch({ appointmentIds: selectedVisible.map((row) => row.id) })}
+            onClick={() => void planBatch({ appointmentIds: selectedVisible.map((row) => row.id) })}
             data-testid="call-selected"
           >
             Call selected ({selectedVisible.length})
           </button>
           {day && (
-            <button type="button" className="button primary" disabled={starting} onClick={() => void startBatch({ day })} data-testid="call-day">
-              Call everyone on {formatDayHeading(day)}
+            <button type="button" className="button primary" disabled={starting} onClick={() => void planBatch({ day })} data-testid="call-day">
+              Call everyone on {formatShortDay(day)}…
             </button>
           )}
         </div>
       </div>
 
-      {importError && (
-        <p className="error-banner" role="alert">
-          {importError}
-        </p>
-      )}
+      {importError && <ErrorNotice error={importError} testId="import-error" />}
       {importSummary && <ImportResult summary={importSummary} onClose={() => setImportSummary(null)} />}
-      {batchError && (
-        <p className="error-banner" role="alert">
-          {batchError}
-        </p>
-      )}
-      {batch && (
-        <section className="batch-strip" data-testid="batch-strip" aria-label="Current batch">
-          <div className="batch-strip-head">
-            <strong>{batch.finished >= batch.total ? 'All calls finished' : batch.batch.state === 'paused' ? 'Batch paused' : batchActive ? 'Calling…' : 'Last batch stopped'}</strong>
-            <span>
-              {batch.finished} of {batch.total} calls finished{batchActive && batch.etaSeconds !== null ? ` · ${formatEta(batch.etaSeconds)}` : ''}
-            </span>
-            <button type="button" className="button small" onClick={() => onOpenBatch(batch.batch.id)}>
-              Open batch
-            </button>
-          </div>
-          <ProgressBar done={batch.finished} total={batch.total} label="Batch progress" />
-          <BatchCounts counts={batch.counts} />
-        </section>
-      )}
+      {batchError && <ErrorNotice error={batchError} testId="batch-error" />}
+      <BatchStrips strips={strips} onOpenBatch={onOpenBatch} onDismiss={(batchId) => setStrips((current) => current.filter((p) => p.batch.id !== batchId))} />
+      {planning && <BatchConfirmDialog plan={planning.plan} busy={starting} onConfirm={(choice) => void startBatch(choice)} onCancel={() => setPlanning(null)} />}
 
       <div className="board-body">
-        <div className="table-wrap" role="table" aria-label="Appointments" aria-rowcount={visible.length + 1}>
+        <div className={`table-wrap${timelineFor !== null ? ' with-drawer' : ''}`} role="table" aria-label="Appointments" aria-rowcount={visible.length + 1}>
           <div className="appt-row appt-head" role="row">
             <span role="columnheader" className="cell-check">
               <input type="checkbox" aria-label="Select every appointment shown" checked={allVisibleSelected} onChange={toggleAllVisible} data-testid="select-all" />
             </span>
             <span role="columnheader">Patient</span>
-            <span role="columnheader">Phone</span>
+            <span role="columnheader" className="col-phone">Phone</span>
             <span role="columnheader">Appointment</span>
-            <span role="columnheader">Reminder</span>
+            <span role="columnheader" className="col-reminder">Reminder</span>
             <span role="columnheader">Call status</span>
-            <span role="columnheader">Confirmation</span>
+            <span role="columnheader" title="What the patient answered on the call">Answer</span>
           </div>
           <div className="appt-scroll" ref={scroller} data-testid="appointments-scroll">
             {rows === null && !listError && <p className="empty">Loading appointments…</p>}
-            {listError && <p className="error-text">{listError}</p>}
-            {rows !== null && rows.length === 0 && (
+            {listError && <ErrorNotice error={listError} variant="inline" />}
+            {rows !== null && rows.length === 0 && !day && !searchAsked && statusFilter === 'all' && (
               <div className="empty" data-testid="appointments-empty">
                 <p>No appointments yet.</p>
                 <p>Import your appointment list (CSV or Excel) with the button above, or drop the file here.</p>
               </div>
             )}
-            {rows !== null && rows.length > 0 && visible.length === 0 && <p className="empty">No appointment matches these filters.</p>}
+            {rows !== null && visible.length === 0 && (day || searchAsked || statusFilter !== 'all' || rows.length > 0) && <p className="empty">No appointment matches these filters.</p>}
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((item) => {
                 const row = visible[item.index];
@@ -287,13 +291,13 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
                       <input type="checkbox" aria-label={`Select ${row.name}`} checked={selected.has(row.id)} onChange={() => toggle(row.id)} />
                     </span>
                     <span role="cell">
-                      <button type="button" className="link-button" onClick={() => setTimelineFor(row.id)} title="Show the call timeline">
+                      <button type="button" className="link-button" onClick={() => setTimelineFor(row.id)} title="Show this patient’s calls and phone number">
                         {row.name}
                       </button>
                     </span>
-                    <span role="cell" className="mono">{row.maskedPhone}</span>
+                    <span role="cell" className="mono col-phone">{row.maskedPhone}</span>
                     <span role="cell">{formatAppointmentTime(row.appointmentAt, timezone)}</span>
-                    <span role="cell">{reminderStateLabel(row.call)}</span>
+                    <span role="cell" className="col-reminder">{reminderStateLabel(row.call)}</span>
                     <span role="cell">
                       <StatusChip call={row.call} testId={`call-status-${row.id}`} />
                     </span>
@@ -306,7 +310,7 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
             </div>
           </div>
           <div className="table-foot" data-testid="appointments-count">
-            {rows ? `${visible.length} of ${rows.length} appointments shown` : ''}
+            {rows ? `${visible.length} of ${plural(total ?? rows.length, 'appointment')} shown` : ''}
             {selected.size > 0 ? ` · ${selected.size} selected` : ''}
           </div>
         </div>
@@ -322,6 +326,8 @@ function applyCallUpdate(rows: AppointmentView[], appointmentId: number, call: C
   if (!row) return rows;
   // Events may arrive out of order across calls of the same appointment: keep the newest attempt.
   if (row.call && row.call.attemptId > call.attemptId) return rows;
+  // A later batch that left this patient out (already reminded, ...) does not hide the call that reminded them.
+  if (call.status === 'skipped' && row.call && row.call.status !== 'skipped') return rows;
   const next = rows.slice();
   next[index] = { ...row, call, confirmation: call.confirmation ?? row.confirmation };
   return next;

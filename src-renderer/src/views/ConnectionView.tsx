@@ -1,13 +1,15 @@
 import { useState } from 'react';
 import type { AppState, ConnectionStatus, SelfTestView } from '../../../src-main/core/api/contract';
 import { useApi, useAppState } from '../api/hooks';
+import { ErrorNotice } from '../errors/ErrorNotice';
+import type { ErrorLike } from '../errors/plain-errors';
 import { LeavePractice } from '../components/LeavePractice';
 import { formatDateTime } from '../format';
 
 const MODE_LABELS: Record<ConnectionStatus['mode'], string> = {
   tunnel: 'Built-in tunnel (ngrok)',
   'own-url': 'Your own public address',
-  polling: 'No callbacks: Reminder Desk asks Twilio for each call’s status',
+  polling: 'Checked with Twilio: Reminder Desk asks Twilio for each call’s status',
   simulator: 'Practice simulator (no real calls)',
 };
 
@@ -24,7 +26,7 @@ export function ConnectionView({ connection, onRefresh, onLeftPractice }: { conn
   const { timezone, practiceMode } = useAppState();
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<SelfTestView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorLike | null>(null);
 
   async function selfTest() {
     setTesting(true);
@@ -33,7 +35,7 @@ export function ConnectionView({ connection, onRefresh, onLeftPractice }: { conn
     const outcome = await api.invoke('connection/self-test', {});
     setTesting(false);
     if (outcome.ok) setResult(outcome.value);
-    else setError(outcome.error.message);
+    else setError(outcome.error);
     onRefresh();
   }
 
@@ -86,23 +88,26 @@ export function ConnectionView({ connection, onRefresh, onLeftPractice }: { conn
       {connection.mode !== 'polling' && (
         <div className="button-row">
           <button type="button" className="button primary" disabled={testing} onClick={() => void selfTest()} data-testid="self-test">
-            {testing ? 'Testing…' : 'Test callbacks'}
+            {testing ? 'Testing…' : 'Test call updates'}
           </button>
         </div>
       )}
       {result && (
         <div className={`result-box ${result.ok ? 'ok' : 'bad'}`} data-testid="self-test-result" role="status">
-          <strong>{result.ok ? 'Callbacks work.' : 'Callbacks do not work yet.'}</strong> {result.message}
+          <strong>{result.ok ? 'Call updates arrive.' : 'Call updates do not arrive yet.'}</strong> {result.message}
           {result.details.length > 0 && (
-            <ul>
-              {result.details.map((line) => (
-                <li key={line}>{line}</li>
-              ))}
-            </ul>
+            <details className="error-details">
+              <summary>Details</summary>
+              <ul>
+                {result.details.map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            </details>
           )}
         </div>
       )}
-      {error && <p className="error-text" role="alert">{error}</p>}
+      {error && <ErrorNotice error={error} variant="inline" />}
       {practiceMode && (
         <div className="practice-exit">
           <h2>Ready for real calls?</h2>

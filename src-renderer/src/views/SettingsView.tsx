@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { AppState, EditableSettings, WeekdayName } from '../../../src-main/core/api/contract';
 import { useApi, useAppState } from '../api/hooks';
 import { LanguagePreviews } from '../components/LanguagePreviews';
 import { LeavePractice } from '../components/LeavePractice';
+import { ErrorNotice } from '../errors/ErrorNotice';
+import { NUMBER_FIELDS, checkNumberField, timeZoneChoices, type NumberField } from '../settings-fields';
 import { describeSettingsError } from '../settings-errors';
 
 const PREVIEW_DELAY_MS = 300;
@@ -25,8 +27,11 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
   const [loadError, setLoadError] = useState<string | null>(null);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [savedNote, setSavedNote] = useState(false);
-  const [preview, setPreview] = useState<{ text: string; problems: string[] } | null>(null);
+  const [preview, setPreview] = useState<{ text: string; problems: string[]; keypadPrompt?: string } | null>(null);
   const [saving, setSaving] = useState(false);
+  /** What is typed in each number box, kept as text: an emptied box is a problem to show, not a 0 to save. */
+  const [numberText, setNumberText] = useState<Partial<Record<NumberField, string>>>({});
+  const zones = useMemo(() => timeZoneChoices(draft?.timezone ?? ''), [draft?.timezone]);
 
   useEffect(() => {
     void api.invoke('settings/get', {}).then((result) => {
@@ -53,13 +58,29 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
     };
   }, [api, template]);
 
-  if (loadError) return <p className="error-text" role="alert">{loadError}</p>;
+  if (loadError) return <ErrorNotice error={loadError} />;
   if (!draft || !saved) return <section className="panel">Loading settings…</section>;
 
   const set = <K extends keyof EditableSettings>(key: K, value: EditableSettings[K]) => {
     setSavedNote(false);
+    // The refusal was about the values as they were; once staff change one it no longer describes the form.
+    setSaveError(null);
     setDraft({ ...draft, [key]: value });
   };
+  const setNumber = (key: NumberField, text: string) => {
+    setNumberText((current) => ({ ...current, [key]: text }));
+    const problem = checkNumberField(key, text);
+    if (problem === null) set(key, Number(text));
+    else {
+      setSavedNote(false);
+      setSaveError(null);
+    }
+  };
+  const numberProblems = NUMBER_FIELDS.map((key) => [key, numberText[key] === undefined ? null : checkNumberField(key, numberText[key])] as const).filter(
+    (entry): entry is readonly [NumberField, string] => entry[1] !== null,
+  );
+  const problemFor = (key: NumberField) => numberProblems.find(([k]) => k === key)?.[1] ?? null;
+  const numberValue = (key: NumberField) => numberText[key] ?? String(draft[key]);
   const changed = (Object.keys(draft) as (keyof EditableSettings)[]).filter((key) => JSON.stringify(draft[key]) !== JSON.stringify(saved[key]));
 
   async function save() {
@@ -72,6 +93,7 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
     if (!result.ok) return setSaveError(result.error.kind === 'validation' ? describeSettingsError(result.error.message) : result.error.message);
     setSaved(result.value);
     setDraft(result.value);
+    setNumberText({});
     setSavedNote(true);
   }
 
@@ -96,7 +118,16 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
         </label>
         <div className="speech-preview" data-testid="message-preview" aria-live="polite">
           <div className="muted small">What a patient hears (example):</div>
-          <p>“{preview?.text ?? '…'}”</p>
+          <p>
+            “{preview?.text ?? '…'}”
+            {preview?.keypadPrompt && (
+              <>
+                {' '}
+                <span data-testid="keypad-prompt">“{preview.keypadPrompt}”</span>
+              </>
+            )}
+          </p>
+          {preview?.keypadPrompt && <p className="muted small">The patient’s key press (1 or 2) shows as Confirmed or Cancelled on the Appointments screen.</p>}
           {preview?.problems.map((problem) => (
             <p key={problem} className="warning-text">
               {problem}
@@ -110,21 +141,21 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
         <legend>How calls are placed</legend>
         <label className="field">
           <span>Calls per second</span>
-          <input type="number" min={0.1} max={100} step={0.1} value={draft.callsPerSecond} onChange={(event) => set('callsPerSecond', Number(event.target.value))} />
+          <NumberInput field="callsPerSecond" step={0.1} value={numberValue('callsPerSecond')} problem={problemFor('callsPerSecond')} onChange={setNumber} />
           <small>Twilio allows 1 per second unless your account was raised.</small>
         </label>
         <label className="field">
           <span>Retries of patients not reached</span>
-          <input type="number" min={0} max={10} step={1} value={draft.maxRetries} onChange={(event) => set('maxRetries', Number(event.target.value))} data-testid="max-retries" />
+          <NumberInput field="maxRetries" step={1} value={numberValue('maxRetries')} problem={problemFor('maxRetries')} onChange={setNumber} testId="max-retries" />
           <small>A busy line, no answer or a failed call is tried again this many times, inside calling hours and never after the appointment. Someone who answered is never called again.</small>
         </label>
         <label className="field">
           <span>Wait before a retry (seconds)</span>
-          <input type="number" min={0} step={1} value={draft.retryDelaySeconds} onChange={(event) => set('retryDelaySeconds', Number(event.target.value))} />
+          <NumberInput field="retryDelaySeconds" step={1} value={numberValue('retryDelaySeconds')} problem={problemFor('retryDelaySeconds')} onChange={setNumber} />
         </label>
         <label className="field">
           <span>Ring for at most (seconds)</span>
-          <input type="number" min={5} max={600} step={1} value={draft.callTimeoutSeconds} onChange={(event) => set('callTimeoutSeconds', Number(event.target.value))} />
+          <NumberInput field="callTimeoutSeconds" step={1} value={numberValue('callTimeoutSeconds')} problem={problemFor('callTimeoutSeconds')} onChange={setNumber} />
         </label>
         <label className="field checkbox">
           <input type="checkbox" checked={draft.detectVoicemail} onChange={(event) => set('detectVoicemail', event.target.checked)} />
@@ -164,24 +195,35 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
         </fieldset>
         <label className="field">
           <span>Clinic time zone</span>
-          <input type="text" value={draft.timezone} onChange={(event) => set('timezone', event.target.value)} placeholder="America/New_York" />
+          <select value={draft.timezone} onChange={(event) => set('timezone', event.target.value)} data-testid="timezone">
+            {zones.map((zone) => (
+              <option key={zone} value={zone}>
+                {zone.replace(/_/g, ' ')}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="field">
           <span>Country for local numbers</span>
           <input type="text" maxLength={2} value={draft.defaultRegion} onChange={(event) => set('defaultRegion', event.target.value.toUpperCase())} placeholder="US" />
         </label>
       </fieldset>
-      {saveError && (
-        <p className="error-banner" role="alert" data-testid="settings-error">
-          {saveError}
+      {saveError && <ErrorNotice error={saveError} testId="settings-error" />}
+      {numberProblems.length > 0 && (
+        <p className="warning-text" data-testid="settings-fix-first">
+          Fix the highlighted {numberProblems.length === 1 ? 'box' : 'boxes'} before saving.
         </p>
       )}
       {savedNote && <p className="ok-text" role="status">Settings saved.</p>}
       <div className="button-row">
-        <button type="submit" className="button primary" disabled={saving || changed.length === 0}>
+        <button type="submit" className="button primary" disabled={saving || numberProblems.length > 0 || changed.length === 0}>
           {saving ? 'Saving…' : 'Save settings'}
         </button>
-        <button type="button" className="button ghost" disabled={changed.length === 0} onClick={() => setDraft(saved)}>
+        <button type="button" className="button ghost" disabled={changed.length === 0 && Object.keys(numberText).length === 0} onClick={() => {
+            setDraft(saved);
+            setNumberText({});
+            setSaveError(null);
+          }}>
           Undo changes
         </button>
       </div>
@@ -193,5 +235,30 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
         </fieldset>
       )}
     </form>
+  );
+}
+
+/** A number box that keeps what is typed: an empty or out-of-range value is shown as a problem, never saved as 0. */
+function NumberInput({ field, value, step, problem, onChange, testId }: { field: NumberField; value: string; step: number; problem: string | null; onChange: (field: NumberField, text: string) => void; testId?: string }) {
+  const id = `number-${field}`;
+  return (
+    <>
+      <input
+        type="number"
+        inputMode="decimal"
+        step={step}
+        value={value}
+        onChange={(event) => onChange(field, event.target.value)}
+        aria-invalid={problem ? true : undefined}
+        aria-describedby={problem ? `${id}-problem` : undefined}
+        className={problem ? 'invalid' : undefined}
+        data-testid={testId ?? id}
+      />
+      {problem && (
+        <small id={`${id}-problem`} className="field-problem" data-testid={`${id}-problem`}>
+          {problem}
+        </small>
+      )}
+    </>
   );
 }

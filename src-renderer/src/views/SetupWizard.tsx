@@ -1,6 +1,8 @@
 import { useRef, useState } from 'react';
 import type { AppState, CallSummary, ConnectionStatus, SelfTestView } from '../../../src-main/core/api/contract';
 import { useApi, useApiEvent, useAppState } from '../api/hooks';
+import { ErrorNotice } from '../errors/ErrorNotice';
+import type { ErrorLike } from '../errors/plain-errors';
 import { PracticeSample } from '../components/PracticeSample';
 import { StatusChip } from '../components/StatusChip';
 
@@ -15,20 +17,20 @@ export function SetupWizard({ onDone, onStateChange }: Props) {
   const api = useApi();
   const appState = useAppState();
   const [step, setStep] = useState<Step>(appState.practiceMode ? 'test-call' : 'welcome');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorLike | null>(null);
   const [busy, setBusy] = useState(false);
   const [accountSid, setAccountSid] = useState('');
   const [authToken, setAuthToken] = useState('');
   const [account, setAccount] = useState<{ friendlyName: string; numbers: { phoneNumber: string; friendlyName: string }[] } | null>(null);
   const [fromNumber, setFromNumber] = useState('');
 
-  async function run<T>(action: () => Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>, then: (value: T) => void) {
+  async function run<T>(action: () => Promise<{ ok: true; value: T } | { ok: false; error: ErrorLike }>, then: (value: T) => void) {
     setBusy(true);
     setError(null);
     const result = await action();
     setBusy(false);
     if (result.ok) then(result.value);
-    else setError(result.error.message);
+    else setError(result.error);
   }
 
   const finish = () => run(() => api.invoke('setup/complete', {}), onDone);
@@ -143,11 +145,7 @@ export function SetupWizard({ onDone, onStateChange }: Props) {
 
       {step === 'test-call' && <TestCallStep practice={appState.practiceMode} onFinish={() => void finish()} finishing={busy} />}
 
-      {error && (
-        <p className="error-banner" role="alert" data-testid="wizard-error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorNotice error={error} testId="wizard-error" />}
     </main>
   );
 }
@@ -178,7 +176,7 @@ function CallbacksStep({ onBack, onNext }: { onBack: () => void; onNext: () => v
   const [ownUrl, setOwnUrl] = useState('');
   const [status, setStatus] = useState<ConnectionStatus | null>(null);
   const [test, setTest] = useState<SelfTestView | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorLike | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function apply() {
@@ -194,13 +192,13 @@ function CallbacksStep({ onBack, onNext }: { onBack: () => void; onNext: () => v
     const configured = await api.invoke('setup/configure-callbacks', args);
     if (!configured.ok) {
       setBusy(false);
-      return setError(configured.error.message);
+      return setError(configured.error);
     }
     setStatus(configured.value);
     if (mode !== 'polling') {
       const checked = await api.invoke('connection/self-test', {});
       if (checked.ok) setTest(checked.value);
-      else setError(checked.error.message);
+      else setError(checked.error);
     }
     setBusy(false);
   }
@@ -217,7 +215,7 @@ function CallbacksStep({ onBack, onNext }: { onBack: () => void; onNext: () => v
     >
       <h2>How should call updates reach this computer?</h2>
       <p>Twilio tells Reminder Desk when a call rings, is answered or ends. Choose how those updates get here.</p>
-      <div className="radio-list" role="radiogroup" aria-label="Callback mode">
+      <div className="radio-list" role="radiogroup" aria-label="How call updates arrive">
         <label className="radio">
           <input type="radio" name="mode" checked={mode === 'tunnel'} onChange={() => setMode('tunnel')} />
           <span>
@@ -233,7 +231,7 @@ function CallbacksStep({ onBack, onNext }: { onBack: () => void; onNext: () => v
         <label className="radio">
           <input type="radio" name="mode" checked={mode === 'polling'} onChange={() => setMode('polling')} />
           <span>
-            <strong>No callbacks</strong> Reminder Desk asks Twilio about each call instead. Works everywhere, updates arrive a little later.
+            <strong>Ask Twilio instead</strong> Reminder Desk checks each call with Twilio itself. Works everywhere, updates arrive a little later.
           </span>
         </label>
       </div>
@@ -252,7 +250,7 @@ function CallbacksStep({ onBack, onNext }: { onBack: () => void; onNext: () => v
       )}
       {mode === 'own-url' && (
         <label className="field">
-          <span>Status callback address</span>
+          <span>Address for call updates</span>
           <input type="url" value={ownUrl} onChange={(event) => setOwnUrl(event.target.value)} placeholder="https://reminders.my-clinic.example/status" required />
         </label>
       )}
@@ -269,7 +267,7 @@ function CallbacksStep({ onBack, onNext }: { onBack: () => void; onNext: () => v
           )}
         </div>
       )}
-      {error && <p className="error-banner" role="alert">{error}</p>}
+      {error && <ErrorNotice error={error} />}
       <div className="button-row">
         <button type="button" className="button ghost" onClick={onBack}>
           Back
@@ -298,7 +296,7 @@ function TestCallStep({ practice, onFinish, finishing }: { practice: boolean; on
   const [attemptId, setAttemptId] = useState<number | null>(null);
   const [call, setCall] = useState<CallSummary | null>(null);
   const [seen, setSeen] = useState<Set<string>>(new Set());
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorLike | null>(null);
   const [calling, setCalling] = useState(false);
   // Events can arrive before `setup/test-call` answers with the attempt id: keep them until it does.
   const early = useRef<CallSummary[]>([]);
@@ -330,7 +328,7 @@ function TestCallStep({ practice, onFinish, finishing }: { practice: boolean; on
     const result = await api.invoke('setup/test-call', { to: to.trim() });
     waitingForId.current = false;
     setCalling(false);
-    if (!result.ok) return setError(result.error.message);
+    if (!result.ok) return setError(result.error);
     watching.current = result.value.attemptId;
     setAttemptId(result.value.attemptId);
     for (const update of early.current) if (update.attemptId === result.value.attemptId) record(update);
@@ -368,10 +366,10 @@ function TestCallStep({ practice, onFinish, finishing }: { practice: boolean; on
           <p>
             Now: <StatusChip call={call} testId="test-call-status" />
           </p>
-          {call?.errorMessage && <p className="error-text">{call.errorMessage}</p>}
+          {call?.errorMessage && <ErrorNotice error={call.errorMessage} variant="inline" />}
         </div>
       )}
-      {error && <p className="error-banner" role="alert">{error}</p>}
+      {error && <ErrorNotice error={error} />}
       {practice && <PracticeSample />}
       <div className="button-row">
         <button type="button" className="button primary" onClick={onFinish} disabled={finishing} data-testid="finish-setup">

@@ -37,7 +37,8 @@ describe('API handlers', () => {
     expect(await call(engine, 'settings/get', {})).toMatchObject({ ok: true, value: { callingHours: { start: '08:30' } } });
 
     const preview = await call(engine, 'settings/preview-message', { template: 'Hi {name}, see you at {location}.' });
-    expect(preview).toEqual({ ok: true, value: { text: 'Hi Alex Morgan, see you at Main Street Clinic.', problems: [] } });
+    // The keypad question comes with it: the preview shows everything a patient hears.
+    expect(preview).toEqual({ ok: true, value: { text: 'Hi Alex Morgan, see you at Main Street Clinic.', problems: [], keypadPrompt: 'Press 1 to confirm, or 2 to cancel.' } });
   });
 
   it('save-twilio keeps the token and SID in the secret store, never in settings.yaml', async () => {
