@@ -52,7 +52,7 @@ export class AutomaticReminders {
       practice,
       available: unavailable === null,
       unavailableReason: unavailable,
-      next: nextReminderRun(this.ctx.db, this.ctx.getSettings(), this.ctx.clock()),
+      next: nextReminderRun(this.ctx.db, this.ctx.getSettings(), this.ctx.clock(), practice),
     };
   }
 

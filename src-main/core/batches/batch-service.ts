@@ -306,6 +306,13 @@ export class BatchService {
       runner: { runBatch: (batchId: string) => this.run(batchId) },
       settings: () => this.ctx.getSettings(),
       simulated: this.deps.practice,
+      mayCall: (ids) => {
+        // Every id is a deliberate scheduled repeat ("call again"): the other rules (do-not-call, appointment passed,
+        // being called by another batch) still apply, as they do to any batch staff start.
+        const decision = this.planner().decide({ appointmentIds: ids, callAgain: ids });
+        for (const { appointment, reason } of decision.skipped) log.info('scheduled reminder not placed', { appointmentId: appointment.id, reason });
+        return new Set(decision.toCall.map((a) => a.id));
+      },
       clock: this.ctx.clock,
       logger: createLogger('scheduler'),
       ...(enabled ? { enabled } : {}),

@@ -30,13 +30,14 @@ function dueUtcOf(appointmentUtc: string, hoursBefore: number): string {
  * scheduling.reminder_hours_before (absolute hours, so a DST change in between does not move it); the appointment
  * must still be ahead. With call_immediately the first (largest) slot is due as soon as the appointment is known.
  */
-export function dueReminders(db: Db, settings: Settings, nowMs: number, limit = 10_000): DueReminder[] {
+export function dueReminders(db: Db, settings: Settings, nowMs: number, opts: { practice: boolean; limit?: number }): DueReminder[] {
+  const limit = opts.limit ?? 10_000;
   const now = new Date(nowMs).toISOString();
   const byAppointment = new Map<number, DueReminder>();
   reminderSlots(settings).forEach((hours, index) => {
     const immediate = settings.scheduling.call_immediately && index === 0;
     const horizon = immediate ? NO_HORIZON : new Date(nowMs + hours * 3_600_000).toISOString();
-    for (const candidate of dueSlotCandidates(db, { hours, now, horizon, limit })) {
+    for (const candidate of dueSlotCandidates(db, { hours, now, horizon, limit, practice: opts.practice })) {
       const entry = byAppointment.get(candidate.appointmentId) ?? { appointmentId: candidate.appointmentId, slots: [], timezone: candidate.timezone };
       entry.slots.push({ hoursBefore: hours, dueUtc: immediate ? now : dueUtcOf(candidate.appointmentUtc, hours) });
       byAppointment.set(candidate.appointmentId, entry);
@@ -46,8 +47,8 @@ export function dueReminders(db: Db, settings: Settings, nowMs: number, limit = 
 }
 
 /** Kept for callers that only need ids. */
-export function dueReminderIds(db: Db, settings: Settings, nowMs: number, limit = 10_000): number[] {
-  return dueReminders(db, settings, nowMs, limit).map((due) => due.appointmentId);
+export function dueReminderIds(db: Db, settings: Settings, nowMs: number, opts: { practice: boolean; limit?: number }): number[] {
+  return dueReminders(db, settings, nowMs, opts).map((due) => due.appointmentId);
 }
 
 /**

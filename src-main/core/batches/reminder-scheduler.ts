@@ -13,6 +13,12 @@ export interface ReminderSchedulerOptions {
   settings: () => Settings;
   /** Batches made in practice mode are marked simulated; only that mode's appointments are due. */
   simulated: () => boolean;
+  /**
+   * The rules every new batch follows (batches/eligibility.ts through the planner): which of the due appointments may
+   * be called now (not on the do-not-call list, not being called by another batch, appointment still ahead). A
+   * scheduled slot is a deliberate repeat, so "already reminded" does not stop it. Default: all of them.
+   */
+  mayCall?: (appointmentIds: readonly number[]) => ReadonlySet<number>;
   /** The "Automatic reminders" switch (desktop app); `serve` always runs. Checked on every tick. */
   enabled?: () => boolean;
   clock?: Clock;
@@ -67,12 +73,15 @@ export class ReminderScheduler {
     const settings = this.opts.settings();
     const now = this.clock();
     if (!isWithinCallingHours(settings, now)) return idle(true);
-    const due = dueReminders(this.opts.db, settings, now).filter((d) => this.inWindow(settings, now, d));
+    const practice = this.opts.simulated();
+    const inWindow = dueReminders(this.opts.db, settings, now, { practice }).filter((d) => this.inWindow(settings, now, d));
+    const allowed = this.opts.mayCall?.(inWindow.map((d) => d.appointmentId));
+    const due = allowed ? inWindow.filter((d) => allowed.has(d.appointmentId)) : inWindow;
     if (due.length === 0) return idle(false);
     const appointmentIds = due.map((d) => d.appointmentId);
     const doneAt = new Date(now).toISOString();
     const batch = this.opts.db.transaction(() => {
-      const created = createBatch(this.opts.db, { appointmentIds, simulated: this.opts.simulated(), now: new Date(now) });
+      const created = createBatch(this.opts.db, { appointmentIds, simulated: practice, now: new Date(now) });
       for (const d of due) for (const slot of d.slots) claimReminderSlot(this.opts.db, { appointmentId: d.appointmentId, ...slot, batchId: created.id, doneAt });
       return created;
     })();
@@ -84,7 +93,7 @@ export class ReminderScheduler {
 
   /** "Next: 12 reminders at 2:00 PM" (see nextReminderRun). */
   nextRun(): NextRun {
-    return nextReminderRun(this.opts.db, this.opts.settings(), this.clock());
+    return nextReminderRun(this.opts.db, this.opts.settings(), this.clock(), this.opts.simulated());
   }
 
   start(): void {
@@ -118,12 +127,12 @@ export class ReminderScheduler {
  * "Next: 12 reminders at 2:00 PM": the first time reminders will be called (a due slot moved into calling hours)
  * and how many are due by then. Read-only.
  */
-export function nextReminderRun(db: Db, settings: Settings, now: number): NextRun {
+export function nextReminderRun(db: Db, settings: Settings, now: number, practice: boolean): NextRun {
   // Due right now (or during a wait for calling hours): the next window start.
-  const dueNow = dueReminders(db, settings, now);
+  const dueNow = dueReminders(db, settings, now, { practice });
   if (dueNow.length > 0) {
     const at = nextCallingTime(settings, now);
-    return { at: at === null ? null : new Date(at).toISOString(), count: at === null ? 0 : dueReminders(db, settings, at).length };
+    return { at: at === null ? null : new Date(at).toISOString(), count: at === null ? 0 : dueReminders(db, settings, at, { practice }).length };
   }
   // Otherwise the earliest slot still to fall due (each slot's first appointment, in time order).
   let firstDue: number | null = null;
@@ -133,11 +142,12 @@ export function nextReminderRun(db: Db, settings: Settings, now: number): NextRu
       now: new Date(now).toISOString(),
       horizon: new Date(now + hours * 3_600_000 + PREVIEW_HORIZON_MS).toISOString(),
       limit: 1,
+      practice,
     });
     if (next) firstDue = Math.min(firstDue ?? Infinity, Date.parse(next.appointmentUtc) - hours * 3_600_000);
   }
   if (firstDue === null) return { at: null, count: 0 };
   const at = nextCallingTime(settings, firstDue);
   if (at === null) return { at: null, count: 0 };
-  return { at: new Date(at).toISOString(), count: dueReminders(db, settings, at).length };
+  return { at: new Date(at).toISOString(), count: dueReminders(db, settings, at, { practice }).length };
 }

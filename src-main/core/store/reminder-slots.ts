@@ -58,6 +58,7 @@ export function forgetSlotsOf(db: Db, appointmentId: number): number {
 export const DUE_REMINDERS_SQL = `
   SELECT ap.id, ap.appointment_utc, ap.timezone FROM appointments ap
   WHERE ap.appointment_utc > @now AND ap.appointment_utc <= @horizon
+    AND ap.practice = @practice AND ap.test_call = 0
     AND (ap.confirmation IS NULL OR ap.confirmation = 'confirmed')
     AND NOT EXISTS (SELECT 1 FROM reminder_slots s WHERE s.appointment_id = ap.id AND s.hours_before = @hours)
     AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.appointment_id = ap.id
@@ -71,9 +72,10 @@ export interface SlotCandidate {
   timezone: string | null;
 }
 
-export function dueSlotCandidates(db: Db, q: { hours: number; now: string; horizon: string; limit: number }): SlotCandidate[] {
+/** `practice`: only that mode's appointments are due (practice data never turns into real calls, nor the reverse). */
+export function dueSlotCandidates(db: Db, q: { hours: number; now: string; horizon: string; limit: number; practice: boolean }): SlotCandidate[] {
   return db
-    .prepare<typeof q, { id: number; appointment_utc: string; timezone: string | null }>(DUE_REMINDERS_SQL)
-    .all(q)
+    .prepare<{ hours: number; now: string; horizon: string; limit: number; practice: number }, { id: number; appointment_utc: string; timezone: string | null }>(DUE_REMINDERS_SQL)
+    .all({ ...q, practice: q.practice ? 1 : 0 })
     .map((row) => ({ appointmentId: row.id, appointmentUtc: row.appointment_utc, timezone: row.timezone }));
 }

@@ -6,6 +6,7 @@ import { ReminderScheduler } from '../../../src-main/core/batches/reminder-sched
 import type { SettingsInput } from '../../../src-main/core/settings/schema';
 import { createBatch, getBatch } from '../../../src-main/core/store/batches';
 import { listBatchAttempts } from '../../../src-main/core/store/call-attempts';
+import { upsertAppointments } from '../../../src-main/core/store/appointments';
 import { addAppointments, FakeTime, makeSettings, tempDb } from './fixtures';
 
 let cleanups: (() => void)[] = [];
@@ -88,10 +89,56 @@ describe('ReminderScheduler', () => {
 
   it('the due-reminders query searches appointments_by_time and call_attempts_by_appointment', () => {
     const t = setup();
-    const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${DUE_REMINDERS_SQL}`).all({ now: '2030', horizon: '2031', hours: 24, limit: 10 }) as { detail: string }[];
+    const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${DUE_REMINDERS_SQL}`).all({ now: '2030', horizon: '2031', hours: 24, limit: 10, practice: 0 }) as { detail: string }[];
     const details = plan.map((p) => p.detail).join('\n');
     expect(details).toMatch(/SEARCH ap USING (COVERING )?INDEX appointments_by_(mode_)?time \((practice=\? AND )?appointment_utc>\? AND appointment_utc<\?\)/);
     expect(details).toMatch(/SEARCH a USING (COVERING )?INDEX call_attempts_by_appointment \(appointment_id=\?\)/);
     expect(details).not.toMatch(/SCAN ap\b/);
+  });
+});
+
+describe('ReminderScheduler keeps to the rules every batch follows', () => {
+  function practiceAndTestRows(db: import('../../../src-main/core/store/database').Db, at: string) {
+    const row = (key: string, phone: string) => ({ dedupeKey: key, externalId: null, name: key, phoneNumber: phone, email: null, appointmentAt: at, location: null });
+    const practice = upsertAppointments(db, [row('practice-row', '+12125550160')], null, new Date(0).toISOString(), { practice: true }).ids[0]!;
+    const testCall = upsertAppointments(db, [row('test-call-row', '+12125550161')], null, new Date(0).toISOString(), { practice: false, testCall: true }).ids[0]!;
+    return { practice, testCall };
+  }
+
+  it('a real-mode schedule never calls practice appointments or the wizard\'s test calls, and practice mode only its own', () => {
+    const t = setup();
+    const rows = practiceAndTestRows(t.db, '2030-01-15T09:30:00-05:00');
+    const real = t.scheduler.checkNow();
+    expect(real.appointmentIds).toEqual([t.ids.dueSoon]);
+
+    const practiceScheduler = new ReminderScheduler({ db: t.db, runner: { runBatch: (batchId) => Promise.resolve({ batchId, state: 'completed', openCallSids: [] }) }, settings: () => t.settings, simulated: () => true, clock: t.time.clock, timers: t.time.timers });
+    const practice = practiceScheduler.checkNow();
+    expect(practice.appointmentIds).toEqual([rows.practice]);
+    expect(getBatch(t.db, practice.batchId!)).toMatchObject({ simulated: true });
+  });
+
+  it('places only the reminders the batch rules allow (mayCall): a refused one is not claimed and not called', () => {
+    const store = tempDb();
+    cleanups.push(store.cleanup);
+    const time = new FakeTime(NOW);
+    const settings = makeSettings({ scheduling: { timezone: 'America/New_York', reminder_hours_before: 24, calling_hours: { start: '09:00', end: '19:00' } } });
+    const [allowed, refused] = addAppointments(store.db, ['+12125550170', '+12125550171'], '2030-01-15T09:00:00-05:00');
+    const asked: number[][] = [];
+    const scheduler = new ReminderScheduler({
+      db: store.db,
+      runner: { runBatch: (batchId) => Promise.resolve({ batchId, state: 'completed', openCallSids: [] }) },
+      settings: () => settings,
+      simulated: () => false,
+      mayCall: (ids) => {
+        asked.push([...ids]);
+        return new Set(ids.filter((id) => id !== refused));
+      },
+      clock: time.clock,
+      timers: time.timers,
+    });
+    const check = scheduler.checkNow();
+    expect(asked).toEqual([[allowed, refused]]);
+    expect(check.appointmentIds).toEqual([allowed]);
+    expect(listBatchAttempts(store.db, check.batchId!).map((a) => a.appointmentId)).toEqual([allowed]);
   });
 });
