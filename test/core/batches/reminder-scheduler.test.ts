@@ -7,6 +7,7 @@ import type { SettingsInput } from '../../../src-main/core/settings/schema';
 import { createBatch, getBatch } from '../../../src-main/core/store/batches';
 import { listBatchAttempts } from '../../../src-main/core/store/call-attempts';
 import { upsertAppointments } from '../../../src-main/core/store/appointments';
+import type { Db } from '../../../src-main/core/store/database';
 import { addAppointments, FakeTime, makeSettings, tempDb } from './fixtures';
 
 let cleanups: (() => void)[] = [];
@@ -98,7 +99,7 @@ describe('ReminderScheduler', () => {
 });
 
 describe('ReminderScheduler keeps to the rules every batch follows', () => {
-  function practiceAndTestRows(db: import('../../../src-main/core/store/database').Db, at: string) {
+  function practiceAndTestRows(db: Db, at: string) {
     const row = (key: string, phone: string) => ({ dedupeKey: key, externalId: null, name: key, phoneNumber: phone, email: null, appointmentAt: at, location: null });
     const practice = upsertAppointments(db, [row('practice-row', '+12125550160')], null, new Date(0).toISOString(), { practice: true }).ids[0]!;
     const testCall = upsertAppointments(db, [row('test-call-row', '+12125550161')], null, new Date(0).toISOString(), { practice: false, testCall: true }).ids[0]!;
