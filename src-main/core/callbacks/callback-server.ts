@@ -6,7 +6,8 @@ import { getCounter, getMeta, incrementCounter, setMeta } from '../store/app-met
 import { getCallAttempt, getCallAttemptBySid } from '../store/call-attempts';
 import { insertCallbackRequest, lastValidStatusCallbackAt, pruneCallbackRequests, type CallbackRequestInput } from '../store/callback-requests';
 import { nowIso, type Db } from '../store/database';
-import { recordStatusEvent, type RecordResult, type StatusEventInput } from '../store/status-events';
+import { GroupCommitClosedError } from '../store/group-commit';
+import type { RecordResult, StatusEventInput } from '../store/status-events';
 import { attemptIdFromQuery, GATHER_PATH, gatherActionUrlFor, HEALTH_PATH, STATUS_PATH, TWIML_PATH } from './endpoint-urls';
 import { BodyTooLargeError, isFormContentType, parseForm, readBody, type FormParams } from './request-body';
 import { cameThroughProxy, headersWithoutSecrets, headerValue, isLoopbackAddress, isLoopbackHost, safeHeaderValue } from './request-headers';
@@ -14,6 +15,7 @@ import { REJECT_REASON_HEADER, SELF_TEST_HEADER, SELF_TEST_PARAM } from './self-
 import { findSignedUrl, SIGNATURE_HEADER } from './signature';
 import { diagnoseRejectedSignature, MISSING_AUTH_TOKEN_REASON, MISSING_SIGNATURE_REASON } from './signature-diagnostics';
 import { parseStatusCallback } from './status-callback';
+import { createStatusCommitQueue, type RecordedStatus, type StatusCommitOptions, type StatusCommitQueue } from './status-commit';
 
 // The public HTTP listener Twilio talks to (through the tunnel or the clinic's own proxy). It serves exactly
 // Twilio's paths; every request must carry a valid X-Twilio-Signature for the URL registered on the call; a
@@ -33,6 +35,10 @@ export interface CallbackServerOptions {
     gatherTwiml(attemptId: number, digits: string, params: Record<string, string>): string; // records confirmation itself
   };
   onStatusRecorded?(result: RecordResult, event: StatusEventInput): void;
+  /** Once per group commit, with every status it stored (coalesce UI pushes on this rather than per status). */
+  onStatusesRecorded?(recorded: readonly RecordedStatus[]): void;
+  /** Group commit of status callbacks: how many at most per transaction and how long the first may wait. */
+  groupCommit?: Pick<StatusCommitOptions, 'maxBatch' | 'maxDelayMs'>;
   onRejected?(info: { count: number; reason: string | null; path: string }): void;
   clock?: () => number;
   maxBodyBytes?: number;
@@ -64,12 +70,17 @@ type Exchange = Omit<CallbackRequestInput, 'responseStatus' | 'latencyMs'> & {
   counted: boolean;
   /** The request body could not be read (client gone or too slow): Node answers 408 itself if it still can. */
   bodyAborted: boolean;
+  /** Waiting in the group commit, or committed with it (its inspector row is part of that commit). */
+  commit?: 'waiting' | 'committed';
+  /** The connection closed (answered or not). */
+  closed?: boolean;
 };
 
 export class CallbackServer {
   private readonly log = createLogger('callbacks');
-  private readonly opts: Required<Omit<CallbackServerOptions, 'onStatusRecorded' | 'onRejected'>> &
-    Pick<CallbackServerOptions, 'onStatusRecorded' | 'onRejected'>;
+  private readonly opts: Required<Omit<CallbackServerOptions, 'onStatusRecorded' | 'onStatusesRecorded' | 'onRejected' | 'groupCommit'>> &
+    Pick<CallbackServerOptions, 'onStatusRecorded' | 'onStatusesRecorded' | 'onRejected' | 'groupCommit'>;
+  private commits: StatusCommitQueue | null = null;
   private server: http.Server | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private active = 0;
@@ -101,6 +112,11 @@ export class CallbackServer {
     this.pruneInspectorSafely();
     this.pruneTimer = setInterval(() => this.pruneInspectorSafely(), PRUNE_INTERVAL_MS);
     this.pruneTimer.unref();
+    this.commits = createStatusCommitQueue(db, {
+      ...this.opts.groupCommit,
+      onCommitted: (recorded) => this.notifyRecorded(recorded),
+      onNotifyError: (error) => this.log.error('onStatusRecorded failed', { error }),
+    });
 
     const timeout = this.opts.requestTimeoutMs;
     const server = http.createServer({
@@ -149,6 +165,9 @@ export class CallbackServer {
     }
     server.closeAllConnections();
     await closed;
+    // Anything still queued is committed now; its requests were cut, so Twilio retries or reconciliation fetches it.
+    this.commits?.close();
+    this.commits = null;
     this.server = null;
     this.log.info('Callback server stopped');
   }
@@ -192,6 +211,7 @@ export class CallbackServer {
     this.active += 1;
     res.once('close', () => {
       this.active -= 1;
+      exchange.closed = true;
       this.storeExchange(exchange, res);
       if (this.active === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
     });
@@ -233,7 +253,7 @@ export class CallbackServer {
     ex.params = form.flat;
     ex.callSid = form.flat.CallSid?.slice(0, 64) ?? null;
 
-    if (path === STATUS_PATH) return this.handleStatus(req, res, form, ex);
+    if (path === STATUS_PATH) return await this.handleStatus(req, res, form, ex);
     const attemptId = attemptIdFromQuery(url.searchParams);
     if (attemptId === null) return send(res, 404);
     if (path === TWIML_PATH) return this.handleTwiml(req, res, form, ex, attemptId);
@@ -248,7 +268,7 @@ export class CallbackServer {
     send(res, 200, { 'Content-Type': 'application/json' }, '{"ok":true}');
   }
 
-  private handleStatus(req: IncomingMessage, res: ServerResponse, form: FormParams, ex: Exchange): void {
+  private async handleStatus(req: IncomingMessage, res: ServerResponse, form: FormParams, ex: Exchange): Promise<void> {
     const selfTest = form.flat[SELF_TEST_PARAM];
     const attempt = selfTest === undefined && ex.callSid ? getCallAttemptBySid(this.opts.db, ex.callSid) : null;
     // The exact URL registered on this call; a callback we cannot tie to a call (orphan, self-test) may match
@@ -266,12 +286,18 @@ export class CallbackServer {
     }
     let result: RecordResult;
     try {
-      result = recordStatusEvent(this.opts.db, parsed.event);
+      // Committed together with the callbacks that arrived with it, inspector row included; answered after.
+      ex.commit = 'waiting';
+      result = await this.commits!.submit({ event: parsed.event, inspectorRow: () => this.inspectorRow(ex, 204) });
+      ex.commit = 'committed';
     } catch (error) {
       // Not acknowledged: Twilio logs the failure, and reconciliation fetches the status later.
-      ex.rejectionReason = 'The status could not be saved (database error)';
-      this.log.error('Could not store a status callback', { callSid: parsed.event.callSid, error });
-      return send(res, 500);
+      delete ex.commit;
+      const stopping = error instanceof GroupCommitClosedError;
+      ex.rejectionReason = stopping ? 'The listener was stopping' : 'The status could not be saved (database error)';
+      if (!stopping) this.log.error('Could not store a status callback', { callSid: parsed.event.callSid, error });
+      if (ex.closed) this.storeExchange(ex, res); // the client left while we waited: its row is still kept
+      return stopping ? send(res, 503, { 'Retry-After': '1', Connection: 'close' }) : send(res, 500);
     }
     this.lastCallbackAt = ex.receivedAt;
     send(res, 204);
@@ -282,11 +308,18 @@ export class CallbackServer {
       duplicate: !result.stored,
       orphan: result.attempt === null,
     });
-    try {
-      this.opts.onStatusRecorded?.(result, parsed.event);
-    } catch (error) {
-      this.log.error('onStatusRecorded failed', { error });
+  }
+
+  /** Once per committed flush (before the responses go out): per-status hook, then the coalesced one. */
+  private notifyRecorded(recorded: readonly RecordedStatus[]): void {
+    for (const { result, event } of recorded) {
+      try {
+        this.opts.onStatusRecorded?.(result, event);
+      } catch (error) {
+        this.log.error('onStatusRecorded failed', { error });
+      }
     }
+    this.opts.onStatusesRecorded?.(recorded);
   }
 
   private handleTwiml(req: IncomingMessage, res: ServerResponse, form: FormParams, ex: Exchange, attemptId: number): void {
@@ -353,12 +386,12 @@ export class CallbackServer {
 
   /** After the response: one commit for the inspector row and, for a rejection, the persisted counter and reason. */
   private storeExchange(ex: Exchange, res: ServerResponse): void {
+    if (ex.commit) return; // written by the group commit (or will be, when the wait for it ends)
     const status = ex.bodyAborted ? 408 : res.writableFinished ? res.statusCode : CLIENT_CLOSED;
     const { db } = this.opts;
     try {
       db.transaction(() => {
-        const { startedAt, counted: _counted, bodyAborted: _bodyAborted, ...row } = ex;
-        insertCallbackRequest(db, { ...row, responseStatus: status, latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000 });
+        insertCallbackRequest(db, this.inspectorRow(ex, status));
         if (ex.counted) {
           incrementCounter(db, REJECTED_SIGNATURES_KEY);
           if (ex.rejectionReason) setMeta(db, LAST_REJECTION_REASON_KEY, ex.rejectionReason);
@@ -367,6 +400,11 @@ export class CallbackServer {
     } catch (error) {
       this.log.warn('Could not store a request in the callback inspector', { path: ex.path, error });
     }
+  }
+
+  private inspectorRow(ex: Exchange, responseStatus: number): CallbackRequestInput {
+    const { startedAt, counted: _counted, bodyAborted: _bodyAborted, commit: _commit, closed: _closed, ...row } = ex;
+    return { ...row, responseStatus, latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000 };
   }
 }
 

@@ -4,6 +4,7 @@ import { ApiFailure } from '../api/invoke-operation';
 import { importOptionsFrom, readAppointmentsFile, type ImportOptions, type ImportResult } from '../appointments/read-appointments';
 import { renderReminderMessage } from '../appointments/reminder-message';
 import { gatherActionUrlFor } from '../callbacks/endpoint-urls';
+import { coalesceRecorded } from '../callbacks/coalesce-recorded';
 import { CallbackServer, LAST_REJECTION_REASON_KEY, REJECTED_SIGNATURES_KEY } from '../callbacks/callback-server';
 import { BatchRunner, type BatchOutcome } from '../dispatch/batch-runner';
 import type { Sleep } from '../dispatch/timing';
@@ -318,7 +319,7 @@ export class EngineServices {
         reminderTwiml: (attemptId, gatherActionUrl) => this.reminderTwiml(attemptId, gatherActionUrl),
         gatherTwiml: (attemptId, digits) => this.gatherTwiml(attemptId, digits),
       },
-      onStatusRecorded: (result) => this.onStatusRecorded(result),
+      onStatusesRecorded: (recorded) => this.onStatusesRecorded(recorded.map((r) => r.result)),
       clock: this.ctx.clock,
       onRejected: (rejection) => {
         this.ctx.events.emit('callback-rejected', { count: rejection.count, reason: rejection.reason });
@@ -489,13 +490,11 @@ export class EngineServices {
     this.pushBatch(attempt.batchId);
   }
 
-  private onStatusRecorded(result: RecordResult): void {
-    if (result.attempt && result.stored) {
-      // A stored event may add facts (duration, answered-by) without changing the status; the batch's counts
-      // change only when the status does.
-      this.pushCall(result.attempt);
-      if (result.applied) this.pushBatch(result.attempt.batchId);
-    }
+  /** Once per group commit of callbacks: one push per call (its latest state) and per batch, one for the connection. */
+  private onStatusesRecorded(results: readonly RecordResult[]): void {
+    const { calls, batches } = coalesceRecorded(results);
+    for (const attempt of calls) this.pushCall(attempt);
+    for (const batchId of batches) this.pushBatch(batchId);
     this.pushConnection();
   }
 
