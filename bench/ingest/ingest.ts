@@ -87,7 +87,7 @@ const RECEIVERS: Receiver[] = [
           '',
         ].join('\n'),
       );
-      const env = { ...process.env, TWILIO_ACCOUNT_SID: `AC${'0'.repeat(31)}1`, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: '+15005550006' };
+      const env: NodeJS.ProcessEnv = { ...process.env, TWILIO_ACCOUNT_SID: `AC${'0'.repeat(31)}1`, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_PHONE_NUMBER: '+15005550006' };
       delete env.NGROK_AUTHTOKEN;
       delete env.REMINDER_DESK_DATA_DIR;
       return startChildServer(process.execPath, [path.join(REPO, 'bin/reminder-desk.mjs'), 'serve', '--config', config, '--data-dir', path.join(dir, 'data')], {

@@ -42,7 +42,8 @@ export async function signedLoad(opts: LoadOptions): Promise<LoadResult> {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     requests: [
       {
-        setupRequest: (req, context: Record<string, string>) => {
+        setupRequest: (req, ctx: object) => {
+          const context = ctx as { key?: string };
           n += 1;
           const callSid = `CA${opts.runTag.toString(16).padStart(4, '0')}${Math.floor(n / 4).toString(16).padStart(28, '0')}`;
           const seq = n % 4;
@@ -63,8 +64,9 @@ export async function signedLoad(opts: LoadOptions): Promise<LoadResult> {
           const signature = twilio.getExpectedTwilioSignature(opts.authToken, opts.signedUrl, params);
           return { ...req, body, headers: { ...req.headers, 'x-twilio-signature': signature } };
         },
-        onResponse: (status: number, _body: string, context: Record<string, string>) => {
-          if (status >= 200 && status < 300 && context.key) acknowledged.add(context.key);
+        onResponse: (status: number, _body: string, ctx: object) => {
+          const { key } = ctx as { key?: string };
+          if (status >= 200 && status < 300 && key) acknowledged.add(key);
         },
       },
     ],
