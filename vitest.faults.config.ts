@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/faults/**/*.test.ts'],
+    globalSetup: ['test/faults/global-setup.ts'],
     environment: 'node',
     pool: 'forks',
     maxWorkers: 1,

@@ -19,13 +19,13 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import { readAppointmentsFile } from '../src-main/core/appointments/read-appointments';
-import { BATCH_LOG_COLUMNS, type BatchLogRow, writeBatchLogCsvFile } from '../src-main/core/export/batch-log-csv';
+import { BATCH_LOG_COLUMNS, type BatchLogRow, writeBatchLogCsvFile } from '../src-main/core/batches/batch-log-csv';
 import { openDatabase } from '../src-main/core/store/database';
 import { listAppointments, upsertAppointments } from '../src-main/core/store/appointments';
 import { createBatch } from '../src-main/core/store/batches';
 import { recordCallPlaced, recordStatusEvent } from '../src-main/core/store/status-events';
 import { latestAttemptsByAppointment, listBatchAttempts, markDialing } from '../src-main/core/store/call-attempts';
-import { toAppointmentView } from '../src-main/core/engine/views';
+import { toAppointmentView } from '../src-main/core/appointments/appointment-views';
 import { benchCallbackServer } from './callbacks';
 
 interface Result {

@@ -1,15 +1,19 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { APP_VERSION } from '../core/engine/app-version';
+import { APP_VERSION } from '../core/app-version';
 import { describeCliError, EXIT_OK } from './cli-errors';
-import { callbacksCommand, replayCommand } from './commands/callbacks';
-import { importCommand } from './commands/import';
-import { exportCommand, statusCommand } from './commands/report';
-import { runCommand } from './commands/run';
-import { serveCommand } from './commands/serve';
-import { tunnelCheckCommand } from './commands/tunnel';
 import type { GlobalOptions } from './open-engine';
 
 // `reminder-desk`: the headless face of the engine. See docs/CLI.md.
+// Each command's module (and with it the engine, twilio, SQLite) is loaded only when that command runs, so
+// `--version` and `--help` start as fast as a bare node.
+const commands = {
+  callbacks: () => import('./commands/callbacks'),
+  import: () => import('./commands/import'),
+  report: () => import('./commands/report'),
+  run: () => import('./commands/run'),
+  serve: () => import('./commands/serve'),
+  tunnel: () => import('./commands/tunnel'),
+};
 
 function positiveNumber(name: string) {
   return (text: string): number => {
@@ -53,7 +57,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   withGlobalOptions(program.command('import'))
     .description('import appointments from a .csv or .xlsx file (re-importing creates no duplicates)')
     .argument('<file>', 'appointments file')
-    .action(async (file: string, _opts: unknown, cmd: Command) => setExitCode(await importCommand(file, globalsOf(cmd))));
+    .action(async (file: string, _opts: unknown, cmd: Command) => setExitCode(await (await commands.import()).importCommand(file, globalsOf(cmd))));
 
   withGlobalOptions(program.command('run'))
     .description('import FILE and call every appointment in it (without FILE: finish the interrupted batch), then export')
@@ -63,33 +67,33 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--wait <seconds>', 'how long to wait for every call to reach a final status', positiveNumber('--wait'))
     .addOption(timeScaleOption())
     .action(async (file: string | undefined, opts: { simulate?: boolean; export?: string; wait?: number; timeScale?: number }, cmd: Command) =>
-      setExitCode(await runCommand(file, opts, globalsOf(cmd))),
+      setExitCode(await (await commands.run()).runCommand(file, opts, globalsOf(cmd))),
     );
 
   withGlobalOptions(program.command('serve'))
     .description('callback server + tunnel + reminder scheduler + dispatch, until stopped (SIGINT/SIGTERM)')
     .option('--simulate', 'practice mode: the built-in Twilio simulator')
     .addOption(timeScaleOption())
-    .action(async (opts: { simulate?: boolean; timeScale?: number }, cmd: Command) => setExitCode(await serveCommand(opts, globalsOf(cmd))));
+    .action(async (opts: { simulate?: boolean; timeScale?: number }, cmd: Command) => setExitCode(await (await commands.serve()).serveCommand(opts, globalsOf(cmd))));
 
   withGlobalOptions(program.command('export'))
     .description('write a batch log CSV')
     .option('--batch <id>', 'batch id, or "latest"', 'latest')
     .option('--out <file>', 'CSV file to write (default: <data dir>/exports/reminder-log-<batch>.csv)')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { batch?: string; out?: string; json?: boolean }, cmd: Command) => setExitCode(await exportCommand(opts, globalsOf(cmd))));
+    .action(async (opts: { batch?: string; out?: string; json?: boolean }, cmd: Command) => setExitCode(await (await commands.report()).exportCommand(opts, globalsOf(cmd))));
 
   withGlobalOptions(program.command('status'))
     .description('data folder, callback mode and a batch\'s progress (default: the latest batch)')
     .option('--batch <id>', 'batch id, or "latest"')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { batch?: string; json?: boolean }, cmd: Command) => setExitCode(await statusCommand(opts, globalsOf(cmd))));
+    .action(async (opts: { batch?: string; json?: boolean }, cmd: Command) => setExitCode(await (await commands.report()).statusCommand(opts, globalsOf(cmd))));
 
   const tunnel = withGlobalOptions(program.command('tunnel')).description('the public tunnel for Twilio callbacks');
   withGlobalOptions(tunnel.command('check'))
     .description('prove end to end that Twilio callbacks reach this computer (exit 1 names the failing hop)')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { json?: boolean }, cmd: Command) => setExitCode(await tunnelCheckCommand(opts, globalsOf(cmd))));
+    .action(async (opts: { json?: boolean }, cmd: Command) => setExitCode(await (await commands.tunnel()).tunnelCheckCommand(opts, globalsOf(cmd))));
 
   const callbacks = withGlobalOptions(program.command('callbacks'))
     .description('the callback inspector: requests that reached the public listener')
@@ -98,7 +102,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--limit <n>', 'how many recent requests to list', positiveInteger('--limit'), 50)
     .option('--json', 'one JSON object per line')
     .action(async (opts: { tail?: boolean; call?: string; limit?: number; json?: boolean }, cmd: Command) =>
-      setExitCode(await callbacksCommand(opts, globalsOf(cmd))),
+      setExitCode(await (await commands.callbacks()).callbacksCommand(opts, globalsOf(cmd))),
     );
   withGlobalOptions(callbacks.command('replay'))
     .description('re-apply a stored status callback (idempotent)')
@@ -106,7 +110,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'machine-readable output')
     // `--json` after `replay` may be taken by the parent `callbacks` command: read it from either.
     .action(async (id: string, _opts: unknown, cmd: Command) =>
-      setExitCode(await replayCommand(id, { json: cmd.optsWithGlobals<{ json?: boolean }>().json ?? false }, globalsOf(cmd))),
+      setExitCode(await (await commands.callbacks()).replayCommand(id, { json: cmd.optsWithGlobals<{ json?: boolean }>().json ?? false }, globalsOf(cmd))),
     );
 
   return program;

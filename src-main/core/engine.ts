@@ -1,25 +1,37 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ApiHandlers, ConnectionStatus, SelfTestView } from './api/contract';
-import type { Appointment, Batch, CallAttempt } from './domain';
-import type { SweepReport } from './polling/reconciler';
-import { createApiHandlers } from './engine/api-handlers';
-import { EngineServices, type EngineStartOptions } from './engine/services';
-import { EngineEvents } from './engine/engine-events';
-import { exportBatchLog } from './engine/export-batch';
+import type { ApiHandlers } from './api/contract';
+import { appointmentHandlers } from './appointments/appointment-handlers';
+import { AppointmentService } from './appointments/appointment-service';
+import { batchHandlers } from './batches/batch-handlers';
+import { BatchService, type BatchStartOptions } from './batches/batch-service';
+import { callbackHandlers } from './callbacks/callback-handlers';
+import { CallbackListener } from './callbacks/callback-listener';
+import { CallTracking } from './calls/call-tracking';
+import { Voice } from './calls/voice';
+import { connectionHandlers } from './connection/connection-handlers';
+import { ConnectionService } from './connection/connection-service';
+import type { TunnelProvider } from './connection/tunnel-manager';
+import type { EngineContext, EngineTiming } from './engine-context';
+import { EngineEvents } from './engine-events';
+import { abortableSleep } from './lifecycle';
 import { configureLogging, ConsoleSink, createLogger, RotatingFileSink, type LogLevel, type LogSink } from './logging/logger';
-import { loadSettings, SettingsError, resolveSettingsFile } from './settings/load-settings';
+import { practiceHandlers } from './practice/practice-handlers';
+import { PracticeMode } from './practice/practice-mode';
+import type { SimulatorOptions } from './practice/simulator/twilio-simulator';
+import { loadSettings, resolveSettingsFile, SettingsError } from './settings/load-settings';
 import type { Settings } from './settings/schema';
 import { EnvFirstSecrets, FileSecretStore, type SecretStore } from './settings/secrets';
-import type { SimulatorOptions, TwilioSimulator } from './simulator/twilio-simulator';
-import { getMeta } from './store/app-meta';
-import { getBatch } from './store/batches';
-import { getCallAttempt } from './store/call-attempts';
+import { settingsHandlers } from './settings/settings-handlers';
+import { appState, setupHandlers } from './settings/setup-handlers';
+import { lockDataDir } from './store/data-dir-lock';
 import { closeDatabase, databaseFile, openDatabase, type Db } from './store/database';
-import type { TunnelProvider } from './tunnel/tunnel-manager';
+import { TwilioAccount } from './twilio/twilio-account';
+import { UiPushes } from './ui-pushes';
 
-// The one object every host (CLI, browser preview, Electron) drives: it opens the data dir, then starts the
-// services in a fixed order and stops them in reverse. Everything else is reached through it.
+// The composition root every host (CLI, browser preview, Electron) drives. It opens the data folder, builds one
+// service per capability room, wires them together with plain functions, and starts them in a fixed order
+// (stopping in reverse). What each room does lives in its folder; this file only decides the order.
 
 export interface EngineOptions {
   dataDir: string;
@@ -45,31 +57,8 @@ export interface EngineOptions {
   timing?: EngineTiming;
 }
 
-export interface EngineTiming {
-  pollFirstAfterMs?: number;
-  pollMaxIntervalMs?: number;
-  reconcileIntervalMs?: number;
-  /** How often a batch re-reads its counts while waiting for final statuses (default 1 s). */
-  waitCheckMs?: number;
-  /** The tunnel's reconnect back-off (default 1 s doubling to 60 s). */
-  tunnelBackoff?: { initialMs: number; maxMs: number };
-}
-
-export interface EngineContext {
-  dataDir: string;
-  settingsFile: string;
-  db: Db;
-  secrets: SecretStore;
-  env: NodeJS.ProcessEnv;
-  clock: () => number;
-  events: EngineEvents;
-  practiceOverride: boolean | undefined;
-  simulatorOverrides: Partial<SimulatorOptions>;
-  tunnelProvider: TunnelProvider | undefined;
-  timing: EngineTiming;
-  getSettings(): Settings;
-  setSettings(next: Settings): void;
-}
+export type EngineStartOptions = BatchStartOptions;
+export type { EngineContext, EngineTiming } from './engine-context';
 
 const log = createLogger('engine');
 
@@ -91,8 +80,22 @@ export class Engine {
   readonly dataDir: string;
   readonly settingsFile: string;
   readonly db: Db;
-  private readonly services: EngineServices;
+
+  // ---- the rooms -----------------------------------------------------------------------------------------
+  readonly practiceMode: PracticeMode;
+  readonly account: TwilioAccount;
+  readonly pushes: UiPushes;
+  readonly listener: CallbackListener;
+  readonly connection: ConnectionService;
+  readonly voice: Voice;
+  readonly calls: CallTracking;
+  readonly batches: BatchService;
+  readonly appointments: AppointmentService;
+
+  private readonly stopping = new AbortController();
   private handlerTable: ApiHandlers | null = null;
+  private releaseDataDir: (() => void) | null = null;
+  private started = false;
   private closed = false;
 
   private constructor(private readonly ctx: EngineContext) {
@@ -100,7 +103,51 @@ export class Engine {
     this.dataDir = ctx.dataDir;
     this.settingsFile = ctx.settingsFile;
     this.db = ctx.db;
-    this.services = new EngineServices(ctx);
+    const sleep = abortableSleep(this.stopping.signal);
+    const practice = (): boolean => this.practiceMode.active;
+
+    this.practiceMode = new PracticeMode(ctx, {
+      batchesRunning: () => this.batches.anyRunning(),
+      fromNumber: () => this.account.fromNumber(),
+      onSwitched: () => this.onPracticeSwitched(),
+    });
+    this.account = new TwilioAccount(ctx, this.practiceMode);
+    this.pushes = new UiPushes(ctx, () => this.connection.status());
+    this.voice = new Voice(ctx, this.pushes);
+    this.listener = new CallbackListener(ctx, {
+      authToken: () => this.account.authToken(),
+      knownStatusCallbackUrls: () => this.connection.knownStatusCallbackUrls(),
+      voice: {
+        reminderTwiml: (attemptId, gatherActionUrl) => this.voice.reminderTwiml(attemptId, gatherActionUrl),
+        gatherTwiml: (attemptId, digits) => this.voice.gatherTwiml(attemptId, digits),
+      },
+      onStatusesRecorded: (results) => this.pushes.statusesRecorded(results),
+      onRejected: (rejection) => {
+        ctx.events.emit('callback-rejected', { count: rejection.count, reason: rejection.reason });
+        this.pushes.connection();
+      },
+    });
+    this.connection = new ConnectionService(ctx, {
+      practice,
+      credential: (name) => this.account.credential(name),
+      authToken: () => this.account.authToken(),
+      listener: this.listener,
+      changed: () => this.pushes.connection(),
+    });
+    this.calls = new CallTracking(ctx, { calls: this.account.calls, practice, sleep, pushes: this.pushes });
+    this.batches = new BatchService(ctx, {
+      calls: this.account.calls,
+      practice,
+      fromNumber: () => this.account.fromNumber(),
+      callingUnavailableReason: () => this.account.callingUnavailableReason(),
+      callbackTarget: () => this.connection.callbackTarget(),
+      renderMessage: (appointment) => this.voice.renderMessage(appointment),
+      poller: this.calls.poller,
+      sleep,
+      isStopping: () => this.stopping.signal.aborted,
+      pushes: this.pushes,
+    });
+    this.appointments = new AppointmentService(ctx, this.pushes);
   }
 
   /** Resolves settings and secrets, configures logging and opens (migrating) the database. Throws SettingsError on a bad settings file. */
@@ -143,103 +190,75 @@ export class Engine {
     return this.ctx.getSettings();
   }
 
+  /** True when calls go to the practice-mode simulator. */
   get practice(): boolean {
-    return this.services.practice;
+    return this.practiceMode.active;
   }
 
   /**
-   * Starts, in this order: callback server → (practice) simulator → tunnel → reconciler → resumed batches →
-   * (serve only) scheduler. A tunnel that cannot start never blocks: calls are then polled.
+   * Starts, in this order: data-folder lock → callback listener → (practice) simulator → tunnel → call tracking
+   * (start-up reconciliation, poller, periodic sweep) → resumed batches → (serve only) scheduler. A tunnel that
+   * cannot start never blocks: calls are then polled.
    */
   async start(opts: EngineStartOptions = {}): Promise<void> {
     if (this.closed) throw new Error('This engine was stopped; open a new one');
-    await this.services.start(opts);
+    if (this.started) throw new Error('The engine is already started');
+    this.started = true;
+    this.releaseDataDir = lockDataDir(this.dataDir);
+    await this.listener.start();
+    await this.practiceMode.start();
+    this.account.reset();
+    await this.connection.startTunnel();
+    await this.calls.start();
+    this.batches.start(opts);
+    log.info('engine started', { mode: this.connection.callbackRoute().mode, practice: this.practice });
   }
 
   /** Stops everything in reverse order, each step bounded; safe to call twice. Closes the database. */
   async stop(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.services.stop();
+    if (this.started) {
+      this.pushes.connection.cancel();
+      // Batches stop at their next sleep (every pause between dials and status checks is abortable); calls already
+      // placed carry on at Twilio, and the next start reconciles them.
+      this.batches.stopScheduler();
+      this.stopping.abort();
+      await this.batches.stop();
+      await this.calls.stop();
+      await this.connection.stopTunnel();
+      await this.practiceMode.stop();
+      await this.listener.stop();
+      this.releaseDataDir?.();
+      this.releaseDataDir = null;
+      log.info('engine stopped');
+    }
     closeDatabase(this.db);
     // Logging is process-wide: stop writing into this engine's data dir (a test may delete it next).
     configureLogging({ sinks: [] });
   }
 
+  /** The API contract's operations, one slice per room. */
   handlers(): ApiHandlers {
-    this.handlerTable ??= createApiHandlers(this, this.ctx, this.services);
+    if (this.handlerTable) return this.handlerTable;
+    const ctx = this.ctx;
+    const state = () => appState(ctx, () => this.practice, this.account);
+    this.handlerTable = {
+      ...setupHandlers(ctx, state, this.account),
+      ...practiceHandlers(ctx, this.practiceMode, state),
+      ...connectionHandlers(ctx, this.connection),
+      ...appointmentHandlers(this.appointments),
+      ...batchHandlers(ctx, this.batches, this.appointments, this.pushes),
+      ...settingsHandlers(ctx),
+      ...callbackHandlers(ctx),
+    } satisfies ApiHandlers;
     return this.handlerTable;
   }
 
-  /** Writes a batch's log as CSV to a file (atomically) or a stream. */
-  async exportBatch(batchId: string, target: string | NodeJS.WritableStream): Promise<{ rows: number; savedTo: string | null }> {
-    const batch = getBatch(this.db, batchId);
-    if (!batch) throw new Error(`There is no batch ${batchId}`);
-    return exportBatchLog(this.db, batch, this.settings.scheduling.timezone, target);
-  }
-
-  // ---- operations the CLI drives directly (the UI reaches the same through handlers()) ----------------------
-
-  importFile(file: string): ReturnType<EngineServices['importFile']> {
-    return this.services.importFile(file);
-  }
-
-  createBatch(appointmentIds: readonly number[]): Batch {
-    return this.services.createBatch(appointmentIds);
-  }
-
-  runBatch(batchId: string, opts: { waitSeconds?: number } = {}): ReturnType<EngineServices['runBatch']> {
-    return this.services.runBatch(batchId, opts);
-  }
-
-  connectionStatus(): ConnectionStatus {
-    return this.services.connectionStatus();
-  }
-
-  selfTest(opts: { signUrl?: string; timeoutMs?: number } = {}): Promise<SelfTestView> {
-    return this.services.selfTest(opts);
-  }
-
-  /** The batch `run` without FILE picks up: the oldest still running, else the latest paused. */
-  interruptedBatch(): Batch | null {
-    return this.services.interruptedBatch();
-  }
-
-  appointmentsOf(batchId: string): Appointment[] {
-    return this.services.appointmentsOf(batchId);
-  }
-
-  /** Why calls cannot be placed (no Twilio credentials, no caller number), or null. */
-  callingUnavailableReason(): string | null {
-    return this.services.callingUnavailableReason();
-  }
-
-  batch(batchId: string): Batch | null {
-    return getBatch(this.db, batchId);
-  }
-
-  callAttempt(attemptId: number): CallAttempt | null {
-    return getCallAttempt(this.db, attemptId);
-  }
-
-  /** The callback server's loopback URL once started. */
-  localUrl(): string | null {
-    return this.services.localUrl();
-  }
-
-  /** Asks Twilio now about open calls (all of them, or those that should have ended): after a wake, and in tests. */
-  reconcileNow(all = false): Promise<SweepReport> {
-    return this.services.reconcileNow(all);
-  }
-
-  /** The practice-mode simulator while running (tests read its request log). */
-  get simulator(): TwilioSimulator | null {
-    return this.services.simulatorInstance();
-  }
-
-  isPracticeStored(): boolean {
-    return getMeta(this.db, 'practice_mode') === '1';
+  /** After practice mode is switched on or off: a new Twilio client, and (leaving practice) no scheduler until the next start. */
+  private onPracticeSwitched(): void {
+    this.account.reset();
+    if (!this.practice) this.batches.stopScheduler();
+    if (this.started && !this.closed) this.pushes.connection();
   }
 }
-
-export type { EngineStartOptions } from './engine/services';

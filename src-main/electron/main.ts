@@ -74,7 +74,7 @@ async function start(): Promise<void> {
     'batches/export': createExportHandler({
       assertBatchExists: (batchId) => core['batches/progress']({ batchId }),
       showSaveDialog: (options) => (window ? dialog.showSaveDialog(window, options) : dialog.showSaveDialog(options)),
-      exportBatch: (batchId, filePath) => engine.exportBatch(batchId, filePath),
+      exportBatch: (batchId, filePath) => engine.batches.exportLog(batchId, filePath),
       defaultFolder: app.getPath('documents'),
     }),
   };

@@ -43,7 +43,7 @@ async function main() {
     staticDir: path.join(repoRoot, 'out/renderer'),
     host: '127.0.0.1',
     port,
-    exportBatch: (batchId, writable) => engine.exportBatch(batchId, writable),
+    exportBatch: (batchId, writable) => engine.batches.exportLog(batchId, writable),
     onInternalError: (operation, error) => log.error('operation failed', { operation, error }),
   });
   process.stdout.write(`Reminder Desk preview is ready. Open this address in your browser:\n\n  ${preview.url}\n\nData folder: ${dataDir}\nPress Ctrl+C to stop.\n`);

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BATCH_LOG_COLUMNS } from '../../src-main/core/export/batch-log-csv';
+import { BATCH_LOG_COLUMNS } from '../../src-main/core/batches/batch-log-csv';
 import { FAST_SETTINGS, runCli, SAMPLE_CSV, spawnCli, tempDataDir } from './cli-helpers';
 
-// The real `reminder-desk` binary (bin/reminder-desk.mjs through tsx), spawned as a user would run it.
+// The real `reminder-desk` binary (bin/reminder-desk.mjs running the built out/cli), spawned as a user would run it.
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src-main/core/engine';
-import type { RecordedRequest } from '../../src-main/core/simulator/twilio-simulator';
+import type { RecordedRequest } from '../../src-main/core/practice/simulator/twilio-simulator';
 import {
   assertConformsToCreateCall,
   assertConformsToFetchCall,
@@ -43,7 +43,7 @@ function checkRequests(requests: readonly RecordedRequest[]): { creates: number;
 
 async function runSample(engine: Engine): Promise<void> {
   const batchId = await sampleBatch(engine);
-  expect((await engine.runBatch(batchId, { waitSeconds: 60 })).state).toBe('completed');
+  expect((await engine.batches.run(batchId, { waitSeconds: 60 })).state).toBe('completed');
   expectTrueFinalStatuses(engine, batchId);
 }
 
@@ -51,7 +51,7 @@ describe('requests to Twilio conform to its OpenAPI description', () => {
   it('callbacks mode: CreateCall with StatusCallback and the four events, Call resources back', async () => {
     const engine = await harness.practice();
     await runSample(engine);
-    const requests = engine.simulator!.requests;
+    const requests = engine.practiceMode.simulator!.requests;
     const { creates } = checkRequests(requests);
     expect(creates).toBe(8);
     const create = requests.find((r) => r.method === 'POST' && CALLS.test(r.path))!;

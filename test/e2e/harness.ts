@@ -89,7 +89,7 @@ async function openApp(browser: Browser, options: AppOptions): Promise<AppUnderT
     events: engine.events,
     staticDir: RENDERER_DIR,
     port: 0,
-    exportBatch: (batchId, writable) => engine.exportBatch(batchId, writable),
+    exportBatch: (batchId, writable) => engine.batches.exportLog(batchId, writable),
     onInternalError: (operation, error) => log.push(`[core] ${operation}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });

@@ -6,7 +6,7 @@
 //   after-store      the CallSid is committed (the runner hands the call to the poller)
 //   (accepted-in-flight is done by the parent: it kills this process when the simulator accepts the call)
 // Usage: tsx dispatch-and-die.ts DB_FILE API_BASE_URL ACCOUNT_SID AUTH_TOKEN BATCH_ID STEP KILL_AT
-import { BatchRunner } from '../../src-main/core/dispatch/batch-runner';
+import { BatchRunner } from '../../src-main/core/batches/batch-runner';
 import { settingsSchema } from '../../src-main/core/settings/schema';
 import { openDatabase } from '../../src-main/core/store/database';
 import { createTwilioClient, type CallsApi } from '../../src-main/core/twilio/twilio-client';

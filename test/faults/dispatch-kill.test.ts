@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BatchRunner } from '../../src-main/core/dispatch/batch-runner';
-import { CallPoller } from '../../src-main/core/polling/call-poller';
-import { TwilioSimulator } from '../../src-main/core/simulator/twilio-simulator';
+import { BatchRunner } from '../../src-main/core/batches/batch-runner';
+import { CallPoller } from '../../src-main/core/calls/call-poller';
+import { TwilioSimulator } from '../../src-main/core/practice/simulator/twilio-simulator';
 import { createBatch } from '../../src-main/core/store/batches';
 import { listBatchAttempts } from '../../src-main/core/store/call-attempts';
 import { closeDatabase, openDatabase } from '../../src-main/core/store/database';
 import { createTwilioClient } from '../../src-main/core/twilio/twilio-client';
-import { addAppointments, makeSettings, tempDb } from '../core/dispatch/fixtures';
+import { addAppointments, makeSettings, tempDb } from '../core/batches/fixtures';
 
 // The dialing process SIGKILLed at each step of placing one call; a new runner resumes the batch on the same
 // database file. Judged by the simulator's own call log (what Twilio would bill): every appointment was

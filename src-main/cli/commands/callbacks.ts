@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { replayCallbackRequest } from '../../core/callbacks/replay';
 import type { Engine } from '../../core/engine';
-import { toCallbackRequestView } from '../../core/engine/views';
-import { listCallbackRequests, type CallbackRequest } from '../../core/store/callback-requests';
+import { toCallbackRequestView } from '../../core/callbacks/callback-views';
+import { lastCallbackRequestId, listCallbackRequests, type CallbackRequest } from '../../core/store/callback-requests';
 import { UsageError } from '../cli-errors';
 import { formatCallbackRequest } from '../format';
 import { untilSignal, withEngine, type GlobalOptions } from '../open-engine';
@@ -25,13 +25,9 @@ export async function callbacksCommand(opts: { tail?: boolean; call?: string; li
     if (first.length === 0 && !opts.tail && !json) process.stdout.write('No callback requests stored.\n');
     print(first, json);
     if (!opts.tail) return 0;
-    await tail(engine, first.at(-1)?.id ?? lastId(engine), opts.call, json);
+    await tail(engine, first.at(-1)?.id ?? lastCallbackRequestId(engine.db), opts.call, json);
     return 0;
   });
-}
-
-function lastId(engine: Engine): number {
-  return engine.db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM callback_requests').get()?.id ?? 0;
 }
 
 async function tail(engine: Engine, afterId: number, callSid: string | undefined, json: boolean): Promise<void> {

@@ -15,7 +15,7 @@ export function printImport(file: string, result: ImportResult & { summary: Upse
 /** `import FILE`: adds the file's appointments (re-importing changes nothing); bad rows are listed with their line. */
 export async function importCommand(file: string, globals: GlobalOptions): Promise<number> {
   return withEngine(globals, {}, async (engine) => {
-    const result = await engine.importFile(file);
+    const result = await engine.appointments.importFile(file);
     printImport(file, result, process.stdout);
     if (result.rows.length === 0 && result.errors.length > 0) throw new CliFailure(`no row of ${path.basename(file)} could be imported`);
     return 0;

@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { ApiEvents } from '../../core/api/contract';
 import { ApiFailure } from '../../core/api/invoke-operation';
 import type { Engine } from '../../core/engine';
-import { batchProgress } from '../../core/engine/views';
+import { batchProgress } from '../../core/batches/batch-progress';
 import { maskPhone } from '../../core/appointments/mask-phone';
-import { listBatchAttempts } from '../../core/store/call-attempts';
+import { getCallAttempt, listBatchAttempts } from '../../core/store/call-attempts';
 import { CliFailure, UsageError } from '../cli-errors';
 import { formatOpenCall, formatProgress } from '../format';
 import { withEngine, type GlobalOptions } from '../open-engine';
@@ -24,31 +24,31 @@ export interface RunOptions {
 export async function runCommand(file: string | undefined, opts: RunOptions, globals: GlobalOptions): Promise<number> {
   const simulator = opts.timeScale !== undefined ? { timeScale: opts.timeScale } : undefined;
   return withEngine(globals, { ...(opts.simulate ? { practice: true } : {}), ...(simulator ? { simulator } : {}) }, async (engine) => {
-    const unavailable = engine.practice ? null : engine.callingUnavailableReason();
+    const unavailable = engine.practice ? null : engine.account.callingUnavailableReason();
     if (unavailable) throw new UsageError(`${unavailable}`);
     await engine.start({ resumeBatches: false });
 
     const batchId = file ? await batchFromFile(engine, file) : resumableBatch(engine);
-    const batch = engine.batch(batchId)!;
+    const batch = engine.batches.get(batchId)!;
     const total = listBatchAttempts(engine.db, batchId).length;
     process.stdout.write(`${file ? 'Calling' : 'Resuming'} batch ${batchId}${batch.simulated ? ' (SIMULATED: practice mode, nobody is called)' : ''}: ${total} call(s)\n`);
-    process.stdout.write(`  ${engine.connectionStatus().summary}\n`);
+    process.stdout.write(`  ${engine.connection.status().summary}\n`);
     const unsubscribe = followCalls(engine);
     let outcome;
     try {
-      outcome = await engine.runBatch(batchId, opts.wait !== undefined ? { waitSeconds: opts.wait } : {});
+      outcome = await engine.batches.run(batchId, opts.wait !== undefined ? { waitSeconds: opts.wait } : {});
     } finally {
       unsubscribe();
     }
 
-    const progress = batchProgress(engine.db, engine.batch(batchId)!, engine.settings.calling.calls_per_second);
+    const progress = batchProgress(engine.db, engine.batches.get(batchId)!, engine.settings.calling.calls_per_second);
     process.stdout.write(`${formatProgress(progress)}\n`);
     const open = listBatchAttempts(engine.db, batchId).filter((a) => !a.isFinal && a.state !== 'skipped');
-    const names = new Map(engine.appointmentsOf(batchId).map((a) => [a.id, a.name]));
+    const names = new Map(engine.batches.appointmentsOf(batchId).map((a) => [a.id, a.name]));
     for (const attempt of open) process.stdout.write(`${formatOpenCall(attempt, names.get(attempt.appointmentId) ?? null)}\n`);
 
     if (opts.export) {
-      const result = await engine.exportBatch(batchId, path.resolve(opts.export));
+      const result = await engine.batches.exportLog(batchId, path.resolve(opts.export));
       process.stdout.write(`Batch log: ${result.rows} row(s) written to ${result.savedTo}\n`);
     }
     if (outcome.state === 'paused' || outcome.state === 'cancelled') {
@@ -67,11 +67,11 @@ export async function runCommand(file: string | undefined, opts: RunOptions, glo
 }
 
 async function batchFromFile(engine: Engine, file: string): Promise<string> {
-  const result = await engine.importFile(file);
+  const result = await engine.appointments.importFile(file);
   printImport(file, result, process.stderr);
   if (result.summary.ids.length === 0) throw new CliFailure(`${path.basename(file)} has no appointment that can be called`);
   try {
-    return engine.createBatch(result.summary.ids).id;
+    return engine.batches.create(result.summary.ids).id;
   } catch (error) {
     if (error instanceof ApiFailure) throw new CliFailure(error.message);
     throw error;
@@ -79,7 +79,7 @@ async function batchFromFile(engine: Engine, file: string): Promise<string> {
 }
 
 function resumableBatch(engine: Engine): string {
-  const batch = engine.interruptedBatch();
+  const batch = engine.batches.interrupted();
   if (!batch) throw new CliFailure('there is no interrupted batch to resume; give a FILE of appointments to call');
   return batch.id;
 }
@@ -90,7 +90,7 @@ function followCalls(engine: Engine): () => void {
   const onUpdate = ({ call }: ApiEvents['call-updated']): void => {
     if (!call.isFinal || reported.has(call.attemptId)) return;
     reported.add(call.attemptId);
-    const to = engine.callAttempt(call.attemptId)?.toNumber ?? null;
+    const to = getCallAttempt(engine.db, call.attemptId)?.toNumber ?? null;
     process.stderr.write(`  ${to ? maskPhone(to) : `call ${call.attemptId}`}: ${call.status}${call.source ? ` (${call.source})` : ''}\n`);
   };
   engine.events.on('call-updated', onUpdate);

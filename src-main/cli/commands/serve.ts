@@ -13,10 +13,10 @@ export async function serveCommand(opts: { simulate?: boolean; timeScale?: numbe
   const stopped = untilSignal();
   try {
     await engine.start({ resumeBatches: true, scheduler: true });
-    const local = engine.localUrl();
+    const local = engine.listener.localUrl();
     process.stdout.write(`Reminder Desk is serving${engine.practice ? ' (SIMULATED practice mode)' : ''}; callback server on ${local}\n`);
-    process.stdout.write(`${formatConnection(engine.connectionStatus())}\n`);
-    let lastSummary = engine.connectionStatus().summary;
+    process.stdout.write(`${formatConnection(engine.connection.status())}\n`);
+    let lastSummary = engine.connection.status().summary;
     engine.events.on('connection-changed', (status) => {
       if (status.summary === lastSummary) return;
       lastSummary = status.summary;

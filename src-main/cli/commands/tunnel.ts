@@ -8,7 +8,7 @@ import { withEngine, type GlobalOptions } from '../open-engine';
 export async function tunnelCheckCommand(opts: { json?: boolean }, globals: GlobalOptions): Promise<number> {
   return withEngine(globals, {}, async (engine) => {
     await engine.start({ resumeBatches: false });
-    const result = await engine.selfTest();
+    const result = await engine.connection.selfTest();
     if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
       process.stdout.write(`${result.ok ? 'OK' : 'FAILED'}: ${result.message}\n`);

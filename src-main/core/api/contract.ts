@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Batch, BatchState, CallAttempt, CallbackMode, CallStatus, Confirmation, StatusEvent, StatusSource } from '../domain';
+import { STATUS_FILTERS } from '../vocabulary/status-filter';
 
 // THE API between the UI and the core, declared once. Electron's IPC gate, the preload bridge, the browser
 // preview's HTTP transport and the renderer's client are all typed from this table, so a missing or misspelled
@@ -171,7 +172,7 @@ export const apiContract = {
   'setup/test-call': op(z.object({ to: z.string().min(3).max(32) })).returns<{ batchId: string; attemptId: number }>(),
   'setup/complete': op(none).returns<AppState>(),
 
-  'appointments/list': op(z.object({ day: day.optional(), status: z.string().max(32).optional(), search: z.string().max(100).optional() })).returns<AppointmentView[]>(),
+  'appointments/list': op(z.object({ day: day.optional(), status: z.enum(STATUS_FILTERS).optional(), search: z.string().max(100).optional() })).returns<AppointmentView[]>(),
   'appointments/import': op(z.object({ fileName: z.string().min(1).max(255), contentBase64: z.string().max(70_000_000) })).returns<ImportSummary>(),
   'appointments/timeline': op(z.object({ appointmentId: z.number().int().positive() })).returns<TimelineView>(),
 
@@ -202,6 +203,8 @@ export type OperationResult<K extends OperationName> = ApiContract[K]['result'];
 
 /** What the core implements; hosts (Electron, preview) may override single operations such as `batches/export`. */
 export type ApiHandlers = { [K in OperationName]: (args: ParsedArgs<K>) => Promise<OperationResult<K>> | OperationResult<K> };
+/** One room's share of the handler table; the engine merges the slices and the compiler checks none is missing. */
+export type HandlerSlice<K extends OperationName> = Pick<ApiHandlers, K>;
 
 // ---- events pushed from the core to the UI -----------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import {
   isValidWallClock,
   resolveWallClock,
   type WallClock,
-} from './clinic-time';
+} from '../vocabulary/clinic-time';
 import { compileStrftime, matchStrftime, type CompiledPattern } from './strftime-pattern';
 
 export type DateParseResult = { ok: true; iso: string; instantMs: number } | { ok: false; reason: string };

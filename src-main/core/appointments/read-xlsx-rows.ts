@@ -4,7 +4,7 @@
 
 import ExcelJS from 'exceljs';
 import { ImportFileError, isBlankCell, type SheetCell, type SheetData, type SheetRow } from './sheet-rows';
-import type { WallClock } from './clinic-time';
+import type { WallClock } from '../vocabulary/clinic-time';
 
 export async function readXlsxRows(data: Buffer, fileName: string): Promise<SheetData> {
   const workbook = new ExcelJS.Workbook();

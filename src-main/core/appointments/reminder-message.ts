@@ -3,7 +3,7 @@
 // Settings validate the template up front (validateMessageTemplate); rendering never throws, because a
 // batch of calls must not stop on one odd value.
 
-import { wallClockAt } from './clinic-time';
+import { wallClockAt } from '../vocabulary/clinic-time';
 
 export const MESSAGE_PLACEHOLDERS = ['name', 'appointment_date', 'appointment_time', 'location'] as const;
 type Placeholder = (typeof MESSAGE_PLACEHOLDERS)[number];

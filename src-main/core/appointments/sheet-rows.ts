@@ -1,7 +1,7 @@
 // What the CSV and XLSX readers hand to validation: the header as written and each data row's cells
 // in header order, with the line/row number a person sees in a text editor or spreadsheet.
 
-import type { WallClock } from './clinic-time';
+import type { WallClock } from '../vocabulary/clinic-time';
 
 export type SheetCell =
   | string

@@ -3,7 +3,7 @@
 // drop their leading zero, names are case-insensitive, whitespace in the pattern matches any run of
 // whitespace, %y 00-68 is 20xx, %I without %p is a morning hour.
 
-import { isValidWallClock, weekdayOf, type WallClock } from './clinic-time';
+import { isValidWallClock, weekdayOf, type WallClock } from '../vocabulary/clinic-time';
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];

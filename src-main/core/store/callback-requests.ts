@@ -57,6 +57,11 @@ function rowToCallbackRequest(row: CallbackRequestRow): CallbackRequest {
   };
 }
 
+/** The newest inspector row's id (0 when none): where `callbacks --tail` starts. */
+export function lastCallbackRequestId(db: Db): number {
+  return db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM callback_requests').get()?.id ?? 0;
+}
+
 export function insertCallbackRequest(db: Db, request: CallbackRequestInput): number {
   const result = db
     .prepare(

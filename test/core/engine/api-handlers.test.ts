@@ -5,10 +5,10 @@ import YAML from 'yaml';
 import { invokeOperation } from '../../../src-main/core/api/invoke-operation';
 import type { OperationArgs, OperationName } from '../../../src-main/core/api/contract';
 import type { Engine } from '../../../src-main/core/engine';
-import { APP_VERSION } from '../../../src-main/core/engine/app-version';
-import { clinicDayRange } from '../../../src-main/core/engine/clinic-day';
+import { APP_VERSION } from '../../../src-main/core/app-version';
+import { clinicDayRange } from '../../../src-main/core/vocabulary/clinic-day';
 import { MemorySecretStore } from '../../../src-main/core/settings/secrets';
-import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../../../src-main/core/simulator/twilio-simulator';
+import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../../../src-main/core/practice/simulator/twilio-simulator';
 import { EngineHarness, SAMPLE_CSV, sampleBatch, settingsYaml } from './engine-fixtures';
 
 const harness = new EngineHarness();
@@ -98,7 +98,7 @@ describe('API handlers', () => {
       secrets: new MemorySecretStore({ TWILIO_ACCOUNT_SID: simulator.accountSid, TWILIO_AUTH_TOKEN: simulator.authToken }),
     });
     await engine.start();
-    await engine.importFile(SAMPLE_CSV);
+    await engine.appointments.importFile(SAMPLE_CSV);
     const refused = await call(engine, 'batches/start', { day: '2026-11-25' });
     expect(refused).toMatchObject({ ok: false, error: { kind: 'conflict', message: expect.stringContaining('outside calling hours (09:00–19:00') } });
     expect(await call(engine, 'batches/list', {})).toMatchObject({ ok: true, value: [] });
@@ -109,7 +109,7 @@ describe('API handlers', () => {
     const practiceDir = harness.tempDir(settingsYaml().replace('calling_hours: { start: "00:00", end: "23:59" }', hours));
     const practice = await harness.open(practiceDir, { practice: true, simulator: { timeScale: 0.01 }, clock: night });
     await practice.start();
-    await practice.importFile(SAMPLE_CSV);
+    await practice.appointments.importFile(SAMPLE_CSV);
     expect(await call(practice, 'batches/start', { day: '2026-11-25' })).toMatchObject({ ok: true }); // simulated calls reach nobody
   });
 
@@ -125,10 +125,10 @@ describe('API handlers', () => {
   it('start-practice refused while a real batch calls leaves the saved mode untouched', async () => {
     const { engine } = await harness.polling();
     const batchId = await sampleBatch(engine);
-    const run = engine.runBatch(batchId, { waitSeconds: 60 });
+    const run = engine.batches.run(batchId, { waitSeconds: 60 });
     const refused = await call(engine, 'setup/start-practice', {});
     expect(refused).toMatchObject({ ok: false, error: { kind: 'conflict' } });
-    expect(engine.isPracticeStored()).toBe(false);
+    expect(engine.practiceMode.isStored()).toBe(false);
     expect((await run).state).toBe('completed');
   });
 
@@ -138,22 +138,22 @@ describe('API handlers', () => {
     await engine.start();
     expect(await call(engine, 'setup/start-practice', {})).toMatchObject({ ok: true, value: { practiceMode: true } });
     expect(await call(engine, 'setup/complete', {})).toMatchObject({ ok: true, value: { setupComplete: true } });
-    expect(engine.connectionStatus()).toMatchObject({ mode: 'simulator', simulated: true });
+    expect(engine.connection.status()).toMatchObject({ mode: 'simulator', simulated: true });
 
     const batchId = await sampleBatch(engine);
-    const run = engine.runBatch(batchId, { waitSeconds: 60 });
+    const run = engine.batches.run(batchId, { waitSeconds: 60 });
     const refused = await call(engine, 'setup/leave-practice', {});
     expect(refused).toMatchObject({ ok: false, error: { kind: 'conflict', message: expect.stringContaining('Pause or cancel it') } });
-    expect(engine.isPracticeStored()).toBe(true);
+    expect(engine.practiceMode.isStored()).toBe(true);
     expect(await call(engine, 'app/get-state', {})).toMatchObject({ ok: true, value: { practiceMode: true, setupComplete: true } });
     expect((await run).state).toBe('completed');
 
     const left = await call(engine, 'setup/leave-practice', {});
     expect(left).toMatchObject({ ok: true, value: { practiceMode: false, setupComplete: false } });
-    expect(engine.isPracticeStored()).toBe(false);
-    expect(engine.simulator).toBeNull();
+    expect(engine.practiceMode.isStored()).toBe(false);
+    expect(engine.practiceMode.simulator).toBeNull();
     // No simulator route any more: with no tunnel and no own URL, calls would be polled from the real Twilio.
-    expect(engine.connectionStatus()).toMatchObject({ mode: 'polling', simulated: false, statusCallbackUrl: null });
+    expect(engine.connection.status()).toMatchObject({ mode: 'polling', simulated: false, statusCallbackUrl: null });
     expect(await call(engine, 'batches/start', { appointmentIds: [1] })).toMatchObject({ ok: false, error: { kind: 'unavailable', message: expect.stringContaining('Twilio is not set up') } });
     // The practice batch stays in the history, marked simulated.
     expect(await call(engine, 'batches/list', {})).toMatchObject({ ok: true, value: [{ id: batchId, simulated: true }] });

@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { Engine, type EngineOptions } from '../../../src-main/core/engine';
 import type { CallAttempt } from '../../../src-main/core/domain';
 import { MemorySecretStore } from '../../../src-main/core/settings/secrets';
-import { PRACTICE_PHONE_NUMBERS, TwilioSimulator, type SimulatorOptions } from '../../../src-main/core/simulator/twilio-simulator';
+import { PRACTICE_PHONE_NUMBERS, TwilioSimulator, type SimulatorOptions } from '../../../src-main/core/practice/simulator/twilio-simulator';
 import { listBatchAttempts } from '../../../src-main/core/store/call-attempts';
 
 export const SAMPLE_CSV = path.resolve(import.meta.dirname, '..', '..', '..', 'resources', 'sample-appointments.csv');
@@ -85,9 +85,9 @@ export class EngineHarness {
 
 /** Imports the sample file and creates a batch of all of it. */
 export async function sampleBatch(engine: Engine): Promise<string> {
-  const imported = await engine.importFile(SAMPLE_CSV);
+  const imported = await engine.appointments.importFile(SAMPLE_CSV);
   expect(imported.summary.ids).toHaveLength(8);
-  return engine.createBatch(imported.summary.ids).id;
+  return engine.batches.create(imported.summary.ids).id;
 }
 
 /** Every call of the batch ended with the status the simulator's table says it truly had. */

@@ -11,9 +11,9 @@ afterEach(() => harness.cleanup());
 describe('Engine', () => {
   it('polling mode: with no public URL every call reaches its true final status through polls', async () => {
     const { engine, simulator } = await harness.polling();
-    expect(engine.connectionStatus()).toMatchObject({ mode: 'polling', simulated: false, statusCallbackUrl: null });
+    expect(engine.connection.status()).toMatchObject({ mode: 'polling', simulated: false, statusCallbackUrl: null });
     const batchId = await sampleBatch(engine);
-    const outcome = await engine.runBatch(batchId, { waitSeconds: 60 });
+    const outcome = await engine.batches.run(batchId, { waitSeconds: 60 });
     expect(outcome).toEqual({ batchId, state: 'completed', openCallSids: [] });
     const attempts = expectTrueFinalStatuses(engine, batchId);
     for (const attempt of attempts.filter((a) => a.callSid)) {
@@ -28,20 +28,20 @@ describe('Engine', () => {
 
   it('callbacks shuffled, duplicated and dropped still converge to the true final statuses', async () => {
     const engine = await harness.practice({ shuffleCallbacks: true, duplicateCallbacks: true, dropCallbacks: 0.35, seed: 7 });
-    expect(engine.connectionStatus()).toMatchObject({ mode: 'simulator', simulated: true });
+    expect(engine.connection.status()).toMatchObject({ mode: 'simulator', simulated: true });
     const batchId = await sampleBatch(engine);
-    const run = engine.runBatch(batchId, { waitSeconds: 120 });
+    const run = engine.batches.run(batchId, { waitSeconds: 120 });
     await until(() => listBatchAttempts(engine.db, batchId).every((a) => a.state === 'placed' || a.state === 'rejected'));
-    await engine.simulator!.waitForCallsToFinish(10_000);
+    await engine.practiceMode.simulator!.waitForCallsToFinish(10_000);
     // Dropped final callbacks leave calls open: the reconciliation sweep asks Twilio about each one.
     await until(async () => {
-      await engine.reconcileNow(true);
+      await engine.calls.reconcileNow(true);
       return listBatchAttempts(engine.db, batchId).every((a) => a.isFinal);
     }, 50);
     expect((await run).state).toBe('completed');
     expectTrueFinalStatuses(engine, batchId);
 
-    const deliveries = engine.simulator!.callbackDeliveries.filter((d) => d.kind === 'status-callback');
+    const deliveries = engine.practiceMode.simulator!.callbackDeliveries.filter((d) => d.kind === 'status-callback');
     expect(deliveries.some((d) => d.duplicate)).toBe(true);
     expect(deliveries.some((d) => d.fate === 'dropped')).toBe(true);
     // Every delivered callback event is stored exactly once, whatever order and however often it came.
@@ -59,9 +59,9 @@ describe('Engine', () => {
     const { settingsFile } = a;
     expect(settingsFile.startsWith(dataDir)).toBe(true);
     const batchId = await sampleBatch(a);
-    const running = a.runBatch(batchId).catch((error: unknown) => error);
+    const running = a.batches.run(batchId).catch((error: unknown) => error);
     await until(() => listBatchAttempts(a.db, batchId).filter((x) => x.state === 'placed').length >= 3);
-    const requestsOfA = [...a.simulator!.requests];
+    const requestsOfA = [...a.practiceMode.simulator!.requests];
     await a.stop();
     expect(await running).toMatchObject({ name: 'EngineStoppedError' });
     const left = await harness.open(dataDir);
@@ -70,11 +70,11 @@ describe('Engine', () => {
 
     const b = await harness.practice({ timeScale: 0.05 }, dataDir, {});
     await until(async () => {
-      await b.reconcileNow(true); // calls placed by the first engine posted to its (gone) callback port
-      return b.batch(batchId)!.state === 'completed';
+      await b.calls.reconcileNow(true); // calls placed by the first engine posted to its (gone) callback port
+      return b.batches.get(batchId)!.state === 'completed';
     }, 50);
     expectTrueFinalStatuses(b, batchId);
-    const creates = [...requestsOfA, ...b.simulator!.requests].filter((r) => r.method === 'POST' && r.path.endsWith('/Calls.json'));
+    const creates = [...requestsOfA, ...b.practiceMode.simulator!.requests].filter((r) => r.method === 'POST' && r.path.endsWith('/Calls.json'));
     const perNumber = new Map<string, number>();
     for (const r of creates) perNumber.set(String(r.form.To), (perNumber.get(String(r.form.To)) ?? 0) + 1);
     expect(perNumber.size).toBe(8);
@@ -96,7 +96,7 @@ describe('Engine', () => {
     const started = await invokeOperation(handlers, 'batches/start', { day: '2026-11-25' });
     expect(started).toMatchObject({ ok: true, value: { total: 5 } });
     const batchId = (started as { ok: true; value: { batch: { id: string } } }).value.batch.id;
-    await until(() => engine.batch(batchId)!.state === 'completed');
+    await until(() => engine.batches.get(batchId)!.state === 'completed');
     expect(calls.some((e) => e.call.isFinal && e.call.source === 'callback')).toBe(true);
     expect(progress.at(-1)).toMatchObject({ finished: 5, total: 5 });
 
@@ -118,7 +118,7 @@ describe('Engine', () => {
 describe('batch controls through the API', () => {
   it('pause stops dialing, resume finishes the batch; cancel skips what was not dialled', async () => {
     const engine = await harness.practice({}, harness.tempDir(settingsYaml('', 4)));
-    const imported = await engine.importFile((await import('./engine-fixtures')).SAMPLE_CSV);
+    const imported = await engine.appointments.importFile((await import('./engine-fixtures')).SAMPLE_CSV);
     const handlers = engine.handlers();
     const started = await invokeOperation(handlers, 'batches/start', { appointmentIds: imported.summary.ids });
     const batchId = (started as { ok: true; value: { batch: { id: string } } }).value.batch.id;
@@ -130,7 +130,7 @@ describe('batch controls through the API', () => {
     expect(listBatchAttempts(engine.db, batchId).filter((a) => a.state === 'pending').length).toBe(pendingWhenPaused);
 
     expect(await invokeOperation(handlers, 'batches/resume', { batchId })).toMatchObject({ ok: true, value: { batch: { state: 'running' } } });
-    await until(() => engine.batch(batchId)!.state === 'completed');
+    await until(() => engine.batches.get(batchId)!.state === 'completed');
     expectTrueFinalStatuses(engine, batchId);
 
     const second = await invokeOperation(handlers, 'batches/start', { appointmentIds: imported.summary.ids });

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../../src-main/core/api/contract';
 import { MemorySecretStore } from '../../../src-main/core/settings/secrets';
-import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../../../src-main/core/simulator/twilio-simulator';
+import { getCallAttempt } from '../../../src-main/core/store/call-attempts';
+import { PRACTICE_PHONE_NUMBERS, TwilioSimulator } from '../../../src-main/core/practice/simulator/twilio-simulator';
 import { EngineHarness, settingsYaml, until } from './engine-fixtures';
 
 // The wizard's real-account path, step by step through the API the UI calls, against a Twilio simulator reached
@@ -35,7 +36,7 @@ describe('setup wizard with a Twilio account', () => {
     expect(fs.readFileSync(path.join(dataDir, 'settings.yaml'), 'utf8')).not.toContain(simulator.authToken);
 
     // (c) callbacks to "our own public URL" (here the loopback callback server), verified by the self-test
-    const statusCallbackUrl = `${engine.localUrl()}/status`;
+    const statusCallbackUrl = `${engine.listener.localUrl()}/status`;
     const connection = await api['setup/configure-callbacks']({ mode: 'own-url', statusCallbackUrl });
     expect(connection).toMatchObject({ mode: 'own-url', statusCallbackUrl });
     expect(await api['connection/self-test']({})).toMatchObject({ ok: true });
@@ -47,10 +48,10 @@ describe('setup wizard with a Twilio account', () => {
     };
     engine.events.on('call-updated', onUpdate);
     const { attemptId } = await api['setup/test-call']({ to: '+12125550102' });
-    await until(() => engine.callAttempt(attemptId)?.isFinal === true);
+    await until(() => getCallAttempt(engine.db, attemptId)?.isFinal === true);
     engine.events.off('call-updated', onUpdate);
     expect(seen.filter((s) => ['initiated', 'ringing', 'in-progress', 'completed'].includes(s))).toEqual(['initiated', 'ringing', 'in-progress', 'completed']);
-    expect(engine.callAttempt(attemptId)).toMatchObject({ status: 'completed', statusSource: 'callback', answered: true });
+    expect(getCallAttempt(engine.db, attemptId)).toMatchObject({ status: 'completed', statusSource: 'callback', answered: true });
     expect(simulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Calls.json'))).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../../src-main/core/api/contract';
 import { listBatchAttempts } from '../../../src-main/core/store/call-attempts';
-import { FakeTunnelProvider } from '../../../src-main/core/tunnel/fake-tunnel-provider';
+import { FakeTunnelProvider } from '../../../src-main/core/connection/fake-tunnel-provider';
 import { EngineHarness, expectTrueFinalStatuses, sampleBatch, settingsYaml, until } from './engine-fixtures';
 
 // Issue 3: the built-in tunnel, driven through a fake provider that really forwards over loopback and hands out a
@@ -21,29 +21,29 @@ describe('Engine with a tunnel', () => {
     const dataDir = harness.tempDir(settingsYaml('', 4));
     const engine = await harness.practice({ timeScale: 0.05 }, dataDir, { tunnelProvider: provider, timing: FAST_TUNNEL });
     const firstUrl = provider.currentUrl!;
-    expect(engine.connectionStatus()).toMatchObject({ mode: 'tunnel', simulated: true, statusCallbackUrl: `${firstUrl}/status`, tunnel: { state: 'online' } });
+    expect(engine.connection.status()).toMatchObject({ mode: 'tunnel', simulated: true, statusCallbackUrl: `${firstUrl}/status`, tunnel: { state: 'online' } });
     const pushes: ApiEvents['connection-changed'][] = [];
     engine.events.on('connection-changed', (status) => pushes.push(status));
 
     const batchId = await sampleBatch(engine);
-    const run = engine.runBatch(batchId, { waitSeconds: 120 });
+    const run = engine.batches.run(batchId, { waitSeconds: 120 });
     await until(() => listBatchAttempts(engine.db, batchId).filter((a) => a.isFinal && a.statusSource === 'callback').length >= 2);
 
     await provider.drop('session lost');
-    await until(() => provider.opened.length === 2 && engine.connectionStatus().tunnel?.state === 'online');
+    await until(() => provider.opened.length === 2 && engine.connection.status().tunnel?.state === 'online');
     const secondUrl = provider.currentUrl!;
     expect(secondUrl).not.toBe(firstUrl);
-    expect(engine.connectionStatus().statusCallbackUrl).toBe(`${secondUrl}/status`);
+    expect(engine.connection.status().statusCallbackUrl).toBe(`${secondUrl}/status`);
     await until(() => pushes.some((p) => p.statusCallbackUrl === `${secondUrl}/status`));
 
     await until(() => listBatchAttempts(engine.db, batchId).every((a) => a.state === 'placed' || a.state === 'rejected'));
-    await engine.simulator!.waitForCallsToFinish(20_000);
+    await engine.practiceMode.simulator!.waitForCallsToFinish(20_000);
     // The simulator kept posting the calls placed under the first URL to it, and those posts failed.
-    const failed = engine.simulator!.callbackDeliveries.filter((d) => d.fate === 'failed');
+    const failed = engine.practiceMode.simulator!.callbackDeliveries.filter((d) => d.fate === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((d) => d.url.startsWith(firstUrl))).toBe(true);
 
-    await engine.reconcileNow(true);
+    await engine.calls.reconcileNow(true);
     expect((await run).state).toBe('completed');
     const attempts = expectTrueFinalStatuses(engine, batchId);
     const underFirst = attempts.filter((a) => a.statusCallbackUrl === `${firstUrl}/status`);
@@ -53,7 +53,7 @@ describe('Engine with a tunnel', () => {
 
     // The batch log says where each status came from.
     const out = path.join(dataDir, 'log.csv');
-    await engine.exportBatch(batchId, out);
+    await engine.batches.exportLog(batchId, out);
     const rows = parse(fs.readFileSync(out, 'utf8').slice(1), { columns: true }) as Record<string, string>[];
     const sources = new Set(rows.map((r) => r.status_source));
     expect(sources).toContain('callback');
@@ -67,10 +67,10 @@ describe('Engine with a tunnel', () => {
   it('the self-test passes end to end through the tunnel, and names the signature hop when the signed URL is wrong', async () => {
     const provider = new FakeTunnelProvider();
     const engine = await harness.practice({}, harness.tempDir(), { tunnelProvider: provider, timing: FAST_TUNNEL });
-    const passed = await engine.selfTest();
+    const passed = await engine.connection.selfTest();
     expect(passed).toMatchObject({ ok: true, hop: null });
 
-    const wrong = await engine.selfTest({ signUrl: `${provider.currentUrl!.replace('http://', 'https://')}/status` });
+    const wrong = await engine.connection.selfTest({ signUrl: `${provider.currentUrl!.replace('http://', 'https://')}/status` });
     expect(wrong).toMatchObject({ ok: false, hop: 'signature-rejected' });
     expect(wrong.message.length).toBeGreaterThan(0);
   });
@@ -81,7 +81,7 @@ describe('Engine with a tunnel', () => {
     const dataDir = harness.tempDir(settingsYaml('tunnel:\n  provider: ngrok\n'));
     const withTunnel = await harness.open(dataDir, { tunnelProvider: provider, timing: FAST_TUNNEL });
     await withTunnel.start();
-    const status = withTunnel.connectionStatus();
+    const status = withTunnel.connection.status();
     expect(status).toMatchObject({ mode: 'polling', tunnel: { state: 'failed', error: { code: 'ERR_NGROK_105' } } });
     expect(status.summary).toMatch(/^Polling: the tunnel is not online/);
   });

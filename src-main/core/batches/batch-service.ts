@@ -1,0 +1,224 @@
+import { ApiFailure } from '../api/invoke-operation';
+import type { CallPoller } from '../calls/call-poller';
+import type { Appointment, Batch } from '../domain';
+import type { EngineContext } from '../engine-context';
+import { bounded } from '../lifecycle';
+import { createLogger } from '../logging/logger';
+import { getAppointments } from '../store/appointments';
+import { createBatch, getBatch, listBatches, unfinishedBatches } from '../store/batches';
+import { listBatchAttempts } from '../store/call-attempts';
+import type { CallsApi } from '../twilio/twilio-client';
+import type { UiPushes } from '../ui-pushes';
+import { BatchRunner, type BatchOutcome } from './batch-runner';
+import { isWithinCallingHours } from './due-reminders';
+import { defaultExportFile, exportBatchLog } from './export-batch';
+import type { CallbackTarget } from './place-reminder-call';
+import { ReminderScheduler } from './reminder-scheduler';
+import { isStopError, type Sleep } from './timing';
+
+// The batches room: creating batches under the calling-hours rule, running them (the runner is the one registry of
+// running batches), resuming interrupted ones at start, the reminder scheduler, and the batch log export.
+
+const log = createLogger('engine');
+
+export interface BatchDeps {
+  calls: CallsApi;
+  practice(): boolean;
+  fromNumber(): string | null;
+  callingUnavailableReason(): string | null;
+  callbackTarget(): CallbackTarget;
+  renderMessage(appointment: Appointment): string;
+  poller: Pick<CallPoller, 'track'>;
+  sleep: Sleep;
+  isStopping(): boolean;
+  pushes: Pick<UiPushes, 'call' | 'batch' | 'appointmentsChanged'>;
+}
+
+export interface BatchStartOptions {
+  /** Pick up batches a previous run left `running` (default true; `reminder-desk run` resumes explicitly). */
+  resumeBatches?: boolean;
+  /** Start the reminder scheduler: `serve` only. In the desktop app staff start batches themselves, so nothing dials on its own. */
+  scheduler?: boolean;
+}
+
+export class BatchService {
+  readonly runner: BatchRunner;
+  private scheduler: ReminderScheduler | null = null;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly deps: BatchDeps,
+  ) {
+    const { timing } = ctx;
+    this.runner = new BatchRunner({
+      isStopping: deps.isStopping,
+      // Practice calls reach nobody; real ones only go out within calling hours (clinic time).
+      mayDial: () => deps.practice() || isWithinCallingHours(ctx.getSettings(), ctx.clock()),
+      db: ctx.db,
+      calls: () => deps.calls,
+      settings: () => ctx.getSettings(),
+      fromNumber: () => deps.fromNumber() ?? '',
+      callbackTarget: deps.callbackTarget,
+      renderMessage: deps.renderMessage,
+      poller: deps.poller,
+      clock: ctx.clock,
+      sleep: deps.sleep,
+      logger: createLogger('dispatcher'),
+      ...(timing.waitCheckMs !== undefined ? { waitCheckMs: timing.waitCheckMs } : {}),
+    });
+    this.runner.on('call-updated', (attempt) => deps.pushes.call(attempt));
+    this.runner.on('batch-progress', (batchId) => deps.pushes.batch(batchId));
+    this.runner.on('batch-finished', () => deps.pushes.appointmentsChanged('batch'));
+  }
+
+  /** Resumes interrupted batches and (serve) starts the scheduler, once Twilio can be reached. */
+  start(opts: BatchStartOptions): void {
+    const unavailable = this.deps.callingUnavailableReason();
+    if (unavailable) {
+      // Nothing is dialled (and no due reminder is put into a batch that cannot run) until Twilio is set up.
+      if ((opts.resumeBatches ?? true) || opts.scheduler) log.warn(`no calls can be placed: ${unavailable}`);
+      return;
+    }
+    if (opts.resumeBatches ?? true) this.resumeRunningBatches();
+    if (opts.scheduler) this.startScheduler();
+  }
+
+  /** Stops the scheduler and waits (bounded) for running batches, which stop at their next sleep. */
+  async stop(): Promise<void> {
+    this.stopScheduler();
+    await bounded('running batches', () => this.runner.idle());
+  }
+
+  stopScheduler(): void {
+    this.scheduler?.stop();
+    this.scheduler = null;
+  }
+
+  /**
+   * Calling hours protect patients from a call at 9 pm, whoever starts the batch (staff, `run`, automation).
+   * Practice calls reach nobody, and the wizard's test call rings the staff member's own phone: neither is held back.
+   */
+  create(appointmentIds: readonly number[], opts: { testCall?: boolean } = {}): Batch {
+    if (appointmentIds.length === 0) throw new ApiFailure('validation', 'there are no appointments to call');
+    const reason = this.deps.callingUnavailableReason();
+    if (reason) throw new ApiFailure('unavailable', reason);
+    const settings = this.ctx.getSettings();
+    const practice = this.deps.practice();
+    if (!practice && !opts.testCall && !isWithinCallingHours(settings, this.ctx.clock())) {
+      const { start, end } = settings.scheduling.calling_hours;
+      throw new ApiFailure(
+        'conflict',
+        `It is outside calling hours (${start}–${end}, clinic time), so no reminder calls are placed now. Start the batch during calling hours, or change them in Settings (scheduling.calling_hours).`,
+      );
+    }
+    return createBatch(this.ctx.db, { appointmentIds: [...new Set(appointmentIds)], simulated: practice, now: new Date(this.ctx.clock()) });
+  }
+
+  /** Creates a batch and runs it in the background (the UI follows it through pushes). */
+  launch(appointmentIds: readonly number[], opts: { testCall?: boolean } = {}): Batch {
+    const batch = this.create(appointmentIds, opts);
+    this.runInBackground(batch.id, 'batch failed');
+    this.deps.pushes.batch(batch.id);
+    return batch;
+  }
+
+  /** Runs (or resumes) a batch until every call is final or the wait runs out. One run per batch at a time. */
+  run(batchId: string, opts: { waitSeconds?: number } = {}): Promise<BatchOutcome> {
+    const batch = getBatch(this.ctx.db, batchId);
+    if (!batch) throw new ApiFailure('not-found', `there is no batch ${batchId}`);
+    if (batch.simulated !== this.deps.practice()) {
+      throw new ApiFailure(
+        'conflict',
+        batch.simulated
+          ? `batch ${batchId} was started in practice mode; resume it in practice mode (--simulate)`
+          : `batch ${batchId} calls real patients; it cannot be resumed in practice mode`,
+      );
+    }
+    // Without an explicit wait a resumed batch keeps the deadline it was given when it first ran. A paused batch is
+    // set running again; a run still winding down after a pause carries on.
+    return this.runner.resume(batchId, opts.waitSeconds !== undefined ? { waitSeconds: opts.waitSeconds } : {});
+  }
+
+  pause(batchId: string): void {
+    this.runner.pause(batchId);
+  }
+
+  cancel(batchId: string): void {
+    this.runner.cancel(batchId);
+  }
+
+  /** Resumes a paused (or still running) batch in the background. */
+  resume(batchId: string): void {
+    const batch = getBatch(this.ctx.db, batchId);
+    if (!batch) throw new ApiFailure('not-found', `There is no batch ${batchId}.`);
+    if (batch.state !== 'paused' && batch.state !== 'running') {
+      throw new ApiFailure('conflict', `Batch ${batchId} is ${batch.state.replace('_', ' ')}; start a new batch instead.`);
+    }
+    this.run(batchId).catch(() => undefined);
+    this.deps.pushes.batch(batchId);
+  }
+
+  isRunning(batchId: string): boolean {
+    return this.runner.isRunning(batchId);
+  }
+
+  anyRunning(): boolean {
+    return this.runner.runningCount() > 0;
+  }
+
+  get(batchId: string): Batch | null {
+    return getBatch(this.ctx.db, batchId);
+  }
+
+  /** The batch `run` without FILE picks up: the oldest still running, else the latest paused. */
+  interrupted(): Batch | null {
+    const running = unfinishedBatches(this.ctx.db);
+    if (running.length > 0) return running[0]!;
+    return listBatches(this.ctx.db, 20).find((b) => b.state === 'paused') ?? null;
+  }
+
+  appointmentsOf(batchId: string): Appointment[] {
+    return getAppointments(
+      this.ctx.db,
+      listBatchAttempts(this.ctx.db, batchId).map((a) => a.appointmentId),
+    );
+  }
+
+  /** Writes a batch's log as CSV to a file (atomically; default `<dataDir>/exports/…`) or a stream. */
+  async exportLog(batchId: string, target?: string | NodeJS.WritableStream): Promise<{ rows: number; savedTo: string | null }> {
+    const batch = getBatch(this.ctx.db, batchId);
+    if (!batch) throw new ApiFailure('not-found', `There is no batch ${batchId}.`);
+    return exportBatchLog(this.ctx.db, batch, this.ctx.getSettings().scheduling.timezone, target ?? defaultExportFile(this.ctx.dataDir, batchId));
+  }
+
+  private runInBackground(batchId: string, what: string): void {
+    void this.run(batchId).catch((error: unknown) => {
+      if (!isStopError(error)) log.error(what, { batchId, error });
+    });
+  }
+
+  private resumeRunningBatches(): void {
+    const practice = this.deps.practice();
+    for (const batch of unfinishedBatches(this.ctx.db)) {
+      if (batch.simulated !== practice) {
+        log.warn('not resuming a batch started in the other mode', { batchId: batch.id, simulated: batch.simulated });
+        continue;
+      }
+      log.info('resuming an interrupted batch', { batchId: batch.id });
+      this.runInBackground(batch.id, 'resumed batch failed');
+    }
+  }
+
+  private startScheduler(): void {
+    this.scheduler = new ReminderScheduler({
+      db: this.ctx.db,
+      // Through this room, so scheduled batches are tracked (and awaited at stop) like any other.
+      runner: { runBatch: (batchId: string) => this.run(batchId) },
+      settings: () => this.ctx.getSettings(),
+      simulated: this.deps.practice,
+      clock: this.ctx.clock,
+      logger: createLogger('scheduler'),
+    });
+    this.scheduler.start();
+  }
+}

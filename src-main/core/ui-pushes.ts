@@ -1,0 +1,52 @@
+import type { ConnectionStatus } from './api/contract';
+import { batchProgress } from './batches/batch-progress';
+import { coalesceRecorded } from './callbacks/coalesce-recorded';
+import { toCallSummary } from './calls/call-views';
+import type { CallAttempt } from './domain';
+import type { EngineContext } from './engine-context';
+import { trailingThrottle } from './engine-events';
+import { getBatch } from './store/batches';
+import type { RecordResult } from './store/status-events';
+
+const CONNECTION_PUSH_INTERVAL_MS = 1_000;
+
+/**
+ * The one way rooms tell the UI that something changed, shaped as the API contract's events. Connection pushes
+ * are throttled (a burst of callbacks is one push); call and batch pushes carry the fresh view.
+ */
+export class UiPushes {
+  readonly connection: { (): void; cancel(): void };
+
+  constructor(
+    private readonly ctx: EngineContext,
+    connectionStatus: () => ConnectionStatus,
+  ) {
+    this.connection = trailingThrottle(() => ctx.events.emit('connection-changed', connectionStatus()), CONNECTION_PUSH_INTERVAL_MS);
+  }
+
+  call(attempt: CallAttempt): void {
+    this.ctx.events.emit('call-updated', { appointmentId: attempt.appointmentId, call: toCallSummary(attempt) });
+  }
+
+  batch(batchId: string): void {
+    const batch = getBatch(this.ctx.db, batchId);
+    if (batch) this.ctx.events.emit('batch-progress', batchProgress(this.ctx.db, batch, this.ctx.getSettings().calling.calls_per_second));
+  }
+
+  attemptUpdated(attempt: CallAttempt): void {
+    this.call(attempt);
+    this.batch(attempt.batchId);
+  }
+
+  /** Once per group commit of statuses: each call once (its latest state), each moved batch once, one connection push. */
+  statusesRecorded(results: readonly RecordResult[]): void {
+    const { calls, batches } = coalesceRecorded(results);
+    for (const attempt of calls) this.call(attempt);
+    for (const batchId of batches) this.batch(batchId);
+    this.connection();
+  }
+
+  appointmentsChanged(reason: 'import' | 'batch' | 'confirmation'): void {
+    this.ctx.events.emit('appointments-changed', { reason });
+  }
+}
