@@ -219,7 +219,7 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     if (this.started) {
-      this.pushes.connection.cancel();
+      this.pushes.cancel();
       // Batches stop at their next sleep (every pause between dials and status checks is abortable); calls already
       // placed carry on at Twilio, and the next start reconciles them.
       this.batches.stopScheduler();

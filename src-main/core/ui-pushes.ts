@@ -9,6 +9,12 @@ import { getBatch } from './store/batches';
 import type { RecordResult } from './store/status-events';
 
 const CONNECTION_PUSH_INTERVAL_MS = 1_000;
+/**
+ * Batch progress pushed from the status path at most this often per batch (first one at once, last one always):
+ * each push counts the whole batch, which for a 10,000-call batch under a burst of callbacks would cost more
+ * than storing the callbacks themselves.
+ */
+const STATUS_BATCH_PUSH_INTERVAL_MS = 250;
 
 /**
  * The one way rooms tell the UI that something changed, shaped as the API contract's events. Connection pushes
@@ -16,6 +22,7 @@ const CONNECTION_PUSH_INTERVAL_MS = 1_000;
  */
 export class UiPushes {
   readonly connection: { (): void; cancel(): void };
+  private readonly batchPushes = new Map<string, { (): void; cancel(): void }>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -42,8 +49,24 @@ export class UiPushes {
   statusesRecorded(results: readonly RecordResult[]): void {
     const { calls, batches } = coalesceRecorded(results);
     for (const attempt of calls) this.call(attempt);
-    for (const batchId of batches) this.batch(batchId);
+    for (const batchId of batches) this.batchSoon(batchId);
     this.connection();
+  }
+
+  /** Stops pending throttled pushes (the engine is stopping and its database closes). */
+  cancel(): void {
+    this.connection.cancel();
+    for (const pending of this.batchPushes.values()) pending.cancel();
+    this.batchPushes.clear();
+  }
+
+  private batchSoon(batchId: string): void {
+    let push = this.batchPushes.get(batchId);
+    if (!push) {
+      push = trailingThrottle(() => this.batch(batchId), STATUS_BATCH_PUSH_INTERVAL_MS);
+      this.batchPushes.set(batchId, push);
+    }
+    push();
   }
 
   appointmentsChanged(reason: 'import' | 'batch' | 'confirmation'): void {

@@ -1,5 +1,6 @@
 import type { AttemptState, CallAttempt, CallStatus, Confirmation, StatusSource } from '../domain';
 import type { Db } from './database';
+import { cachedStatement } from './statement-cache';
 
 export interface CallAttemptRow {
   id: number;
@@ -67,7 +68,7 @@ export function getCallAttempt(db: Db, id: number): CallAttempt | null {
 }
 
 export function getCallAttemptBySid(db: Db, callSid: string): CallAttempt | null {
-  const row = db.prepare<[string], CallAttemptRow>('SELECT * FROM call_attempts WHERE call_sid = ?').get(callSid);
+  const row = cachedStatement<[string], CallAttemptRow>(db, 'SELECT * FROM call_attempts WHERE call_sid = ?').get(callSid);
   return row ? rowToCallAttempt(row) : null;
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { cachedStatement } from './statement-cache';
 
 // The callback inspector: every request that reached the public listener, kept for `callbacks.retention_days`.
 // Headers arrive here already stripped of secrets (X-Twilio-Signature, Authorization, Cookie).
@@ -63,9 +64,9 @@ export function lastCallbackRequestId(db: Db): number {
 }
 
 export function insertCallbackRequest(db: Db, request: CallbackRequestInput): number {
-  const result = db
-    .prepare(
-      `INSERT INTO callback_requests (received_at, method, path, query, headers, body, call_sid, signature_verdict, rejection_reason, response_status, latency_ms)
+  const result = cachedStatement(
+    db,
+    `INSERT INTO callback_requests (received_at, method, path, query, headers, body, call_sid, signature_verdict, rejection_reason, response_status, latency_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(

@@ -2,6 +2,7 @@ import { isFinalStatus, shouldApply } from '../calls/call-status';
 import type { CallAttempt, CallStatus, StatusEvent, StatusSource } from '../domain';
 import { markPlaced, rowToCallAttempt, type CallAttemptRow } from './call-attempts';
 import type { Db } from './database';
+import { cachedStatement } from './statement-cache';
 
 export interface StatusEventInput {
   callSid: string;
@@ -109,7 +110,8 @@ function applyToAttempt(db: Db, attempt: CallAttemptRow, event: StatusEventInput
     updated_at: event.receivedAt,
     id: attempt.id,
   };
-  db.prepare(
+  cachedStatement(
+    db,
     `UPDATE call_attempts SET status = @status, is_final = @is_final, status_source = @status_source,
        last_sequence_number = @last_sequence_number, answered = @answered, answered_by = @answered_by,
        duration_seconds = @duration_seconds, error_code = @error_code, error_message = @error_message,
@@ -120,7 +122,7 @@ function applyToAttempt(db: Db, attempt: CallAttemptRow, event: StatusEventInput
 }
 
 function selectAttemptBySid(db: Db, callSid: string): CallAttemptRow | undefined {
-  return db.prepare<[string], CallAttemptRow>('SELECT * FROM call_attempts WHERE call_sid = ?').get(callSid);
+  return cachedStatement<[string], CallAttemptRow>(db, 'SELECT * FROM call_attempts WHERE call_sid = ?').get(callSid);
 }
 
 /**
@@ -133,9 +135,9 @@ export function recordStatusEvent(db: Db, event: StatusEventInput): RecordResult
     const params = { ...event.params };
     if (event.startedAt) params.__startedAt = event.startedAt;
     if (event.endedAt) params.__endedAt = event.endedAt;
-    const inserted = db
-      .prepare(
-        `INSERT OR IGNORE INTO status_events (call_sid, attempt_id, source, sequence_number, call_status, answered_by, duration_seconds, error_code, twilio_timestamp, received_at, params)
+    const inserted = cachedStatement(
+      db,
+      `INSERT OR IGNORE INTO status_events (call_sid, attempt_id, source, sequence_number, call_status, answered_by, duration_seconds, error_code, twilio_timestamp, received_at, params)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
