@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runCommand } from '../lib/run-command';
 import { openBoardApp, REPO, sleep } from './board-app';
@@ -51,6 +53,8 @@ export async function benchBoard(opts: { appointments: number; perSecond: number
     await sleep(500); // let the first paint settle before the measured window
     const windowStart = (await app.page.evaluate('performance.now()')) as number;
     // The callbacks come from another process (as Twilio's would), at the asked rate whatever the engine is doing.
+    const sidsFile = path.join(os.tmpdir(), `rd-bench-sids-${process.pid}.txt`);
+    fs.writeFileSync(sidsFile, app.calls.map((c) => c.sid).join(','));
     const sender = await runCommand(process.execPath, [
       path.join(REPO, 'node_modules/tsx/dist/cli.mjs'),
       path.join(REPO, 'bench/ui/status-sender.ts'),
@@ -58,8 +62,9 @@ export async function benchBoard(opts: { appointments: number; perSecond: number
       app.authToken,
       String(opts.perSecond),
       String(opts.seconds),
-      app.calls.map((c) => c.sid).join(','),
+      sidsFile,
     ]);
+    fs.rmSync(sidsFile, { force: true });
     if (sender.code !== 0) throw new Error(`board: the status sender failed: ${sender.stderr}`);
     const sent = JSON.parse(sender.stdout.trim().split('\n').at(-1)!) as { sent: number; perSecond: number; non2xx: number };
     if (sent.non2xx > 0) throw new Error(`board: ${sent.non2xx} callbacks were not answered 2xx`);

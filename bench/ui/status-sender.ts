@@ -1,12 +1,13 @@
 // Child process of the board bench: posts signed status callbacks at a steady rate from its own event loop, so
 // the rate asked is the rate sent even while the engine under test (in the bench process) is busy.
-// Usage: tsx status-sender.ts <status URL> <auth token> <per second> <seconds> <CallSid,...>
+// Usage: tsx status-sender.ts <status URL> <auth token> <per second> <seconds> <file of comma-separated CallSids>
 // Prints one JSON line: { sent, perSecond, non2xx }.
+import fs from 'node:fs';
 import http from 'node:http';
 import twilio from 'twilio';
 
-const [statusUrl, authToken, perSecondText, secondsText, sidList] = process.argv.slice(2) as [string, string, string, string, string];
-const sids = sidList.split(',');
+const [statusUrl, authToken, perSecondText, secondsText, sidsFile] = process.argv.slice(2) as [string, string, string, string, string];
+const sids = fs.readFileSync(sidsFile, 'utf8').split(',');
 const perSecond = Number(perSecondText);
 const total = perSecond * Number(secondsText);
 const url = new URL(statusUrl);
