@@ -2,17 +2,20 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { contentSecurityPolicyMeta } from './src-main/electron/csp-meta-plugin';
+import { devContentSecurityPolicy } from './src-main/electron/dev-csp-plugin';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
-// Three bundles: the Electron main process (which starts the plain-Node core), the sandboxed preload
-// (must be CommonJS), and the React renderer, which the browser preview serves unchanged.
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(root, 'src-main/electron/main.ts') } },
+      // The import worker is its own entry: the core starts it as out/main/import-worker.js, next to index.js.
+      rollupOptions: {
+        input: { index: resolve(root, 'src-main/electron/main.ts'), 'import-worker': resolve(root, 'src-main/core/appointments/import-worker.ts') },
+      },
     },
   },
   preload: {
@@ -27,7 +30,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [react()],
+    // The page's CSP meta tag (from the one policy), then the dev-only allowance for React Refresh and HMR
+    // (never part of a build: see dev-csp-plugin.ts).
+    plugins: [contentSecurityPolicyMeta(), react(), devContentSecurityPolicy()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       rollupOptions: { input: { index: resolve(root, 'src-renderer/index.html') } },

@@ -10,7 +10,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = resolve(root, 'out/cli');
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { main: resolve(root, 'src-main/cli/main.ts') },
+  // The import worker is its own entry: the core starts it as out/cli/import-worker.js (see import-in-worker.ts).
+  entryPoints: { main: resolve(root, 'src-main/cli/main.ts'), 'import-worker': resolve(root, 'src-main/core/appointments/import-worker.ts') },
   outdir,
   bundle: true,
   splitting: true,

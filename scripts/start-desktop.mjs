@@ -11,6 +11,7 @@ import {
   electronLaunchEnv,
   electronRuntimeStatus,
   installFailureReason,
+  linuxSandboxAdvice,
   nativeBuildCommands,
   nativeBuildEnv,
   nativeBuildStamp,
@@ -86,7 +87,21 @@ function ensureElectronSqlite(electronVersion) {
   }
 }
 
+/** On Linux with AppArmor's user-namespace restriction, says how to set up Chromium's sandbox helper first. */
+function warnAboutLinuxSandbox(executable) {
+  const read = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null);
+  const helper = path.join(path.dirname(executable), 'chrome-sandbox');
+  const stat = fs.existsSync(helper) ? fs.statSync(helper) : null;
+  const advice = linuxSandboxAdvice({
+    platform: process.platform,
+    restrictUserns: read('/proc/sys/kernel/apparmor_restrict_unprivileged_userns'),
+    chromeSandbox: stat ? { path: helper, uid: stat.uid, mode: stat.mode } : null,
+  });
+  if (advice) say(`\n${advice}\n`);
+}
+
 function launchElectron(executable) {
+  warnAboutLinuxSandbox(executable);
   const electronVersion = readJson(path.join(electronDir, 'package.json')).version;
   ensureElectronSqlite(electronVersion);
   say('Building the app…');

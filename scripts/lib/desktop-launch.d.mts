@@ -15,3 +15,9 @@ export function needsNativeRebuild(state: { bindingExists: boolean; stampOnDisk:
 export function nativeBuildCommands(target: { electronVersion: string; arch: string; platform: string }): { prebuilt: string[]; compile: string[] };
 export function nativeBuildEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 export function electronLaunchEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export function linuxSandboxAdvice(state: {
+  platform: string;
+  /** The text of /proc/sys/kernel/apparmor_restrict_unprivileged_userns, or null when the file is missing. */
+  restrictUserns: string | null;
+  chromeSandbox: { path: string; uid: number; mode: number } | null;
+}): string | null;

@@ -102,3 +102,20 @@ export function electronLaunchEnv(env) {
   delete out.ELECTRON_RUN_AS_NODE;
   return out;
 }
+
+/**
+ * Ubuntu 24.04+ lets AppArmor block unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns=1).
+ * Chromium's sandbox then needs its SUID helper, which npm cannot install root-owned, and Electron aborts with
+ * "The SUID sandbox helper binary was found, but is not configured correctly" (electron/electron#42510). Returns
+ * what to do, or null when the sandbox can start. Never suggests --no-sandbox: the window must stay sandboxed.
+ */
+export function linuxSandboxAdvice({ platform, restrictUserns, chromeSandbox }) {
+  if (platform !== 'linux' || String(restrictUserns ?? '').trim() !== '1') return null;
+  if (chromeSandbox && chromeSandbox.uid === 0 && (chromeSandbox.mode & 0o4755) === 0o4755) return null;
+  const helper = chromeSandbox?.path ?? 'node_modules/electron/dist/chrome-sandbox';
+  return [
+    'This Linux blocks unprivileged user namespaces (AppArmor), so Electron needs its sandbox helper set up once:',
+    `  sudo chown root:root "${helper}" && sudo chmod 4755 "${helper}"`,
+    '(Installed clinic PCs should use the .deb package, which sets this up itself. `npm start -- --web` opens the browser preview instead.)',
+  ].join('\n');
+}

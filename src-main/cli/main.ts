@@ -91,7 +91,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   const tunnel = withGlobalOptions(program.command('tunnel')).description('the public tunnel for Twilio callbacks');
   withGlobalOptions(tunnel.command('check'))
-    .description('prove end to end that Twilio callbacks reach this computer (exit 1 names the failing hop)')
+    .description('prove end to end that Twilio callbacks reach the Reminder Desk running on this data folder (exit 1 names the failing hop)')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }, cmd: Command) => setExitCode(await (await commands.tunnel()).tunnelCheckCommand(opts, globalsOf(cmd))));
 

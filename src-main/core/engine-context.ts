@@ -30,6 +30,8 @@ export interface EngineContext {
   simulatorOverrides: Partial<SimulatorOptions>;
   tunnelProvider: TunnelProvider | undefined;
   timing: EngineTiming;
+  /** The sample CSV `practice/load-sample` imports, or null when this installation ships none. */
+  sampleAppointmentsFile: string | null;
   getSettings(): Settings;
   setSettings(next: Settings): void;
 }

@@ -17,6 +17,7 @@ import { EngineEvents } from './engine-events';
 import { abortableSleep } from './lifecycle';
 import { configureLogging, ConsoleSink, createLogger, RotatingFileSink, type LogLevel, type LogSink } from './logging/logger';
 import { practiceHandlers } from './practice/practice-handlers';
+import { findRepositorySample } from './practice/load-sample';
 import { PracticeMode } from './practice/practice-mode';
 import type { SimulatorOptions } from './practice/simulator/twilio-simulator';
 import { loadSettings, resolveSettingsFile, SettingsError } from './settings/load-settings';
@@ -26,6 +27,8 @@ import { settingsHandlers } from './settings/settings-handlers';
 import { appState, setupHandlers } from './settings/setup-handlers';
 import { lockDataDir } from './store/data-dir-lock';
 import { closeDatabase, databaseFile, openDatabase, type Db } from './store/database';
+import { secureDataDir } from './store/private-files';
+import { publishEngineRuntime, withdrawEngineRuntime } from './connection/engine-runtime';
 import { TwilioAccount } from './twilio/twilio-account';
 import { UiPushes } from './ui-pushes';
 
@@ -53,6 +56,8 @@ export interface EngineOptions {
   logToConsole?: boolean;
   /** Current directory for resolving ./config/settings.yaml (default process.cwd()). */
   cwd?: string;
+  /** The sample CSV `practice/load-sample` imports (default: resources/ of this repository). */
+  sampleAppointmentsFile?: string;
   /** Test seam: poller and reconciler timing in real milliseconds (defaults: first poll 10 s, sweep every 60 s). */
   timing?: EngineTiming;
 }
@@ -96,6 +101,7 @@ export class Engine {
   private handlerTable: ApiHandlers | null = null;
   private releaseDataDir: (() => void) | null = null;
   private started = false;
+  private startedAt: string | null = null;
   private closed = false;
 
   private constructor(private readonly ctx: EngineContext) {
@@ -132,7 +138,10 @@ export class Engine {
       credential: (name) => this.account.credential(name),
       authToken: () => this.account.authToken(),
       listener: this.listener,
-      changed: () => this.pushes.connection(),
+      changed: () => {
+        this.pushes.connection();
+        this.publishRuntime();
+      },
     });
     this.calls = new CallTracking(ctx, { calls: this.account.calls, practice, sleep, pushes: this.pushes });
     this.batches = new BatchService(ctx, {
@@ -153,7 +162,7 @@ export class Engine {
   /** Resolves settings and secrets, configures logging and opens (migrating) the database. Throws SettingsError on a bad settings file. */
   static async open(opts: EngineOptions): Promise<Engine> {
     const dataDir = path.resolve(opts.dataDir);
-    fs.mkdirSync(dataDir, { recursive: true });
+    secureDataDir(dataDir); // 0700 folder, 0600 files: also fixes installs made before that rule
     const env = opts.env ?? process.env;
     const settingsFile = resolveSettingsFile({ config: opts.configFile, dataDir, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     // A --config that names no file is a typo, not a request for defaults: real calls must not go out unconfigured.
@@ -177,6 +186,8 @@ export class Engine {
       simulatorOverrides: opts.simulator ?? {},
       tunnelProvider: opts.tunnelProvider,
       timing: opts.timing ?? {},
+      // The CLI and the browser preview run from the repository; the desktop app names its extra resource.
+      sampleAppointmentsFile: opts.sampleAppointmentsFile ?? findRepositorySample(import.meta.dirname),
       getSettings: () => settings,
       setSettings: (next) => {
         settings = next;
@@ -209,6 +220,8 @@ export class Engine {
     await this.practiceMode.start();
     this.account.reset();
     await this.connection.startTunnel();
+    this.startedAt = new Date(this.ctx.clock()).toISOString();
+    this.publishRuntime();
     await this.calls.start();
     this.batches.start(opts);
     log.info('engine started', { mode: this.connection.callbackRoute().mode, practice: this.practice });
@@ -219,7 +232,7 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     if (this.started) {
-      this.pushes.cancel();
+      this.pushes.close();
       // Batches stop at their next sleep (every pause between dials and status checks is abortable); calls already
       // placed carry on at Twilio, and the next start reconciles them.
       this.batches.stopScheduler();
@@ -228,6 +241,7 @@ export class Engine {
       await this.calls.stop();
       await this.connection.stopTunnel();
       await this.practiceMode.stop();
+      withdrawEngineRuntime(this.dataDir);
       await this.listener.stop();
       this.releaseDataDir?.();
       this.releaseDataDir = null;
@@ -245,7 +259,7 @@ export class Engine {
     const state = () => appState(ctx, () => this.practice, this.account);
     this.handlerTable = {
       ...setupHandlers(ctx, state, this.account),
-      ...practiceHandlers(ctx, this.practiceMode, state),
+      ...practiceHandlers(ctx, this.practiceMode, state, (file) => this.appointments.importFile(file)),
       ...connectionHandlers(ctx, this.connection),
       ...appointmentHandlers(this.appointments),
       ...batchHandlers(ctx, this.batches, this.appointments, this.pushes),
@@ -260,5 +274,24 @@ export class Engine {
     this.account.reset();
     if (!this.practice) this.batches.stopScheduler();
     if (this.started && !this.closed) this.pushes.connection();
+    this.publishRuntime();
+  }
+
+  /** Tells other processes (`tunnel check`) where this engine receives callbacks now. Never fails the caller. */
+  private publishRuntime(): void {
+    if (!this.startedAt || this.closed) return;
+    const route = this.connection.callbackRoute();
+    try {
+      publishEngineRuntime(this.dataDir, {
+        startedAt: this.startedAt,
+        updatedAt: new Date(this.ctx.clock()).toISOString(),
+        practice: this.practice,
+        mode: route.mode,
+        localBaseUrl: this.listener.localUrl(),
+        statusCallbackUrl: route.statusCallbackUrl,
+      });
+    } catch (error) {
+      log.warn('could not write the engine runtime file', { error });
+    }
   }
 }

@@ -21,14 +21,30 @@ const STATUS_BATCH_PUSH_INTERVAL_MS = 250;
  * are throttled (a burst of callbacks is one push); call and batch pushes carry the fresh view.
  */
 export class UiPushes {
-  readonly connection: { (): void; cancel(): void };
+  private readonly throttledConnection: { (): void; cancel(): void };
+  private closed = false;
   private readonly batchPushes = new Map<string, { (): void; cancel(): void }>();
 
   constructor(
     private readonly ctx: EngineContext,
     connectionStatus: () => ConnectionStatus,
   ) {
-    this.connection = trailingThrottle(() => ctx.events.emit('connection-changed', connectionStatus()), CONNECTION_PUSH_INTERVAL_MS);
+    this.throttledConnection = trailingThrottle(() => {
+      if (!this.closed) ctx.events.emit('connection-changed', connectionStatus());
+    }, CONNECTION_PUSH_INTERVAL_MS);
+  }
+
+  /** The connection status line changed (throttled: a burst of callbacks is one push). */
+  connection(): void {
+    if (!this.closed) this.throttledConnection();
+  }
+
+  /** The engine is stopping: nothing more is pushed (a late tunnel event must not read a closed database). */
+  close(): void {
+    this.closed = true;
+    this.throttledConnection.cancel();
+    for (const pending of this.batchPushes.values()) pending.cancel();
+    this.batchPushes.clear();
   }
 
   call(attempt: CallAttempt): void {
@@ -45,7 +61,7 @@ export class UiPushes {
     this.batch(attempt.batchId);
   }
 
-  /** Once per group commit of statuses: each call once (its latest state), each moved batch once, one connection push. */
+  /** Once per group commit of statuses: each call once (its latest state), each moved batch soon, one connection push. */
   statusesRecorded(results: readonly RecordResult[]): void {
     const { calls, batches } = coalesceRecorded(results);
     for (const attempt of calls) this.call(attempt);
@@ -53,17 +69,13 @@ export class UiPushes {
     this.connection();
   }
 
-  /** Stops pending throttled pushes (the engine is stopping and its database closes). */
-  cancel(): void {
-    this.connection.cancel();
-    for (const pending of this.batchPushes.values()) pending.cancel();
-    this.batchPushes.clear();
-  }
-
   private batchSoon(batchId: string): void {
+    if (this.closed) return;
     let push = this.batchPushes.get(batchId);
     if (!push) {
-      push = trailingThrottle(() => this.batch(batchId), STATUS_BATCH_PUSH_INTERVAL_MS);
+      push = trailingThrottle(() => {
+        if (!this.closed) this.batch(batchId);
+      }, STATUS_BATCH_PUSH_INTERVAL_MS);
       this.batchPushes.set(batchId, push);
     }
     push();

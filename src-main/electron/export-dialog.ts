@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { ApiHandlers } from '../core/api/contract';
 
@@ -13,8 +14,27 @@ export interface ExportDialogDeps {
   /** Throws the engine's not-found ApiFailure for an unknown batch (the `batches/progress` handler does). */
   assertBatchExists: (batchId: string) => Promise<unknown> | unknown;
   exportBatch: (batchId: string, filePath: string) => Promise<{ savedTo: string | null }>;
-  /** Where the dialog opens, e.g. the user's Documents folder. */
-  defaultFolder: string;
+  /**
+   * Where the dialog opens, asked each time it opens (never at start-up): Documents can be unavailable on a
+   * PC with redirected or OneDrive-managed folders, and that must not stop the app from starting.
+   */
+  defaultFolder: () => string;
+}
+
+/** `app.getPath` as far as the export dialog uses it; Electron throws "Failed to get 'documents' path" at times. */
+export type GetPath = (name: 'documents' | 'home') => string;
+
+/** Documents, else the home folder, else what Node thinks home is: one of them always answers. */
+export function resolveExportFolder(getPath: GetPath, homedir: () => string = os.homedir): string {
+  for (const name of ['documents', 'home'] as const) {
+    try {
+      const folder = getPath(name);
+      if (folder) return folder;
+    } catch {
+      // Try the next one: this folder is missing, redirected or blocked on this PC.
+    }
+  }
+  return homedir();
 }
 
 /** `reminder-log-<batch>.csv`, with anything a file system might reject in the id replaced. */
@@ -28,7 +48,7 @@ export function createExportHandler(deps: ExportDialogDeps): ApiHandlers['batche
     await deps.assertBatchExists(batchId);
     const choice = await deps.showSaveDialog({
       title: 'Save the reminder call log',
-      defaultPath: path.join(deps.defaultFolder, defaultExportName(batchId)),
+      defaultPath: path.join(deps.defaultFolder(), defaultExportName(batchId)),
       buttonLabel: 'Save CSV',
       filters: [{ name: 'CSV (spreadsheet)', extensions: ['csv'] }],
     });

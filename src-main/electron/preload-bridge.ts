@@ -1,17 +1,11 @@
 import type { ApiClient, ApiEvents, Envelope, EventName } from '../core/api/contract';
+import { isEventName } from '../core/vocabulary/events';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './ipc-channels';
 
 // What the sandboxed preload hands to the page: the contract's ApiClient and nothing more. Only type imports
-// from the contract, so the preload bundle carries no zod and no core code; arguments are validated in main.
+// from the contract and the dependency-free vocabulary, so the preload bundle carries no zod; arguments are
+// validated in main.
 
-/** Declared as a full record so that adding an event to the contract without listing it here fails to compile. */
-const KNOWN_EVENTS: Readonly<Record<EventName, true>> = {
-  'call-updated': true,
-  'batch-progress': true,
-  'connection-changed': true,
-  'appointments-changed': true,
-  'callback-rejected': true,
-};
 
 /** The parts of Electron's ipcRenderer the bridge uses. */
 export interface IpcRendererLike {
@@ -26,7 +20,7 @@ const NOT_RESPONDING: Envelope<never> = {
 };
 
 export function isKnownEvent(value: unknown): value is EventName {
-  return typeof value === 'string' && Object.hasOwn(KNOWN_EVENTS, value);
+  return isEventName(value);
 }
 
 export function createApiBridge(ipc: IpcRendererLike): ApiClient {

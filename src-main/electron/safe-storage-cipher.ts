@@ -8,8 +8,6 @@ export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
   encryptString(plainText: string): Buffer;
   decryptString(encrypted: Buffer): string;
-  /** Linux only. */
-  getSelectedStorageBackend?(): string;
 }
 
 const KEYCHAIN_BY_PLATFORM: Partial<Record<NodeJS.Platform, string>> = {
@@ -19,28 +17,29 @@ const KEYCHAIN_BY_PLATFORM: Partial<Record<NodeJS.Platform, string>> = {
 };
 
 /**
- * A SecretCipher backed by safeStorage, or null when the OS offers no encryption at all (the secrets file then
- * stays readable only by this user, which FileSecretStore says in its description).
+ * A SecretCipher backed by safeStorage, or null when the OS offers no encryption on this launch (values are then
+ * stored marked "plain" in a file readable only by this user, and encrypted once a keychain is available).
  *
- * On Linux without a keyring Electron falls back to 'basic_text': a hard-coded key, i.e. obfuscation only. We still
- * use it (better than plain text against casual reading) but say plainly in the description what it is, so the
- * setup screen does not promise protection it does not give.
+ * On Linux without a Secret Service (GNOME Keyring / KWallet) Electron's backend is 'basic_text', and
+ * isEncryptionAvailable() answers false unless plain-text encryption is switched on (we never do: a hard-coded
+ * key would only pretend to protect the token). So a cipher here always means real OS protection.
  */
 export function createSafeStorageCipher(safeStorage: SafeStorageLike, platform: NodeJS.Platform = process.platform): SecretCipher | null {
   if (!safeStorage.isEncryptionAvailable()) return null;
-  const backend = platform === 'linux' ? safeStorage.getSelectedStorageBackend?.() : undefined;
-  const description =
-    backend === 'basic_text'
-      ? 'a file in the data folder, only scrambled: no system keyring was found (install GNOME Keyring or KWallet for real encryption)'
-      : `encrypted with ${KEYCHAIN_BY_PLATFORM[platform] ?? 'the operating system keychain'}`;
   return {
-    description,
+    description: `encrypted with ${KEYCHAIN_BY_PLATFORM[platform] ?? 'the operating system keychain'}`,
     encrypt: (plain) => safeStorage.encryptString(plain),
     decrypt: (data) => safeStorage.decryptString(data),
   };
 }
 
-/** The store the Electron app hands the engine: environment variables first, then the encrypted file. */
+/** Where secrets are when no keychain answers, said so the setup screen promises no more than it gives. */
+export function plainStorageDescription(platform: NodeJS.Platform): string {
+  const base = 'a file in the data folder readable only by this user';
+  return platform === 'linux' ? `${base} (no system keyring was found: install GNOME Keyring or KWallet to encrypt it)` : base;
+}
+
+/** The store the Electron app hands the engine: environment variables first, then the secrets file. */
 export function createDesktopSecretStore(dataDir: string, safeStorage: SafeStorageLike, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): SecretStore {
-  return new EnvFirstSecrets(new FileSecretStore(dataDir, createSafeStorageCipher(safeStorage, platform)), env);
+  return new EnvFirstSecrets(new FileSecretStore(dataDir, createSafeStorageCipher(safeStorage, platform), { plainDescription: plainStorageDescription(platform) }), env);
 }

@@ -1,7 +1,7 @@
 import type { BrowserWindow, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 import { createLogger, type Logger } from '../core/logging/logger';
 import { isAppUrl, type AppOrigin } from './app-origin';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy';
+import { CONTENT_SECURITY_POLICY, headerPolicyFor } from './content-security-policy';
 
 // The main window and the rules every web page in the app lives under: it can show only our own page,
 // opens nothing, asks for no permission, and leaves the app only as an http(s) link in the system browser.
@@ -81,11 +81,13 @@ function openOutside(url: string, deps: HardeningDeps, log: Pick<Logger, 'warn'>
 /**
  * Permissions (camera, notifications, geolocation, USB…) are all refused: the app needs none. The CSP header
  * is added to http(s) responses, i.e. the development server; file:// pages carry it in a meta tag.
+ * `policy` is the strict one unless the caller serves from electron-vite's dev server (see headerPolicyFor).
  */
-export function hardenSession(session: HardenableSession, opts: { log?: Pick<Logger, 'warn'> } = {}): void {
+export function hardenSession(session: HardenableSession, opts: { log?: Pick<Logger, 'warn'>; policy?: string } = {}): void {
   if (hardenedSessions.has(session)) return;
   hardenedSessions.add(session);
   const log = opts.log ?? createLogger('window');
+  const policy = opts.policy ?? CONTENT_SECURITY_POLICY;
   session.setPermissionRequestHandler((_contents, permission, callback) => {
     log.warn('permission request denied', { permission });
     callback(false);
@@ -98,7 +100,7 @@ export function hardenSession(session: HardenableSession, opts: { log?: Pick<Log
       // Drop any policy the server sent, so ours is the only one and cannot be loosened by a second header.
       if (name.toLowerCase() !== 'content-security-policy') headers[name] = value;
     }
-    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [policy] } });
   });
 }
 
@@ -120,7 +122,7 @@ export function hardenWebContents(contents: HardenableContents, app: AppOrigin, 
     openOutside(url, deps, log);
     return { action: 'deny' };
   });
-  hardenSession(contents.session, { log });
+  hardenSession(contents.session, { log, policy: headerPolicyFor(app) });
 }
 
 /** The subset of Electron's `app` used to harden every webContents. */

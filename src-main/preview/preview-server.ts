@@ -7,17 +7,19 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { EVENT_NAMES, type ApiHandlers } from '../core/api/contract';
 import { invokeOperation } from '../core/api/invoke-operation';
+import { bodyDeadlineMs, readBody, statusForBodyError } from '../core/http/body';
+import { sendJson, sendText, setHeaders } from '../core/http/respond';
+import { PAGE_SECURITY_HEADERS } from '../core/http/security-headers';
 
 // The browser preview: the same React renderer the Electron window shows, served on its OWN loopback listener
 // (never the public callback listener) and talking to the real core over HTTP + Server-Sent Events.
 // Anyone on the machine can reach 127.0.0.1, so every API route needs the per-launch token, and the Host/Origin
 // headers must be the preview's own (a DNS-rebinding page or a cross-site form cannot pass either check).
 
-export const RENDERER_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
 /** Base64 of a batch-log import is at most 70 MB (the contract's limit); leave room for the JSON around it. */
 const MAX_INVOKE_BODY_BYTES = 72 * 1024 * 1024;
+/** The page posts over loopback: even a slow machine moves 4 MB/s, so the largest body has about 19 s. */
+const INVOKE_BODY_DEADLINE_MS = bodyDeadlineMs(MAX_INVOKE_BODY_BYTES, 4 * 1024 * 1024);
 const SSE_KEEPALIVE_MS = 15_000;
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -101,7 +103,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
   };
 
   const server = http.createServer((req, res) => {
-    setSecurityHeaders(res);
+    setHeaders(res, PAGE_SECURITY_HEADERS);
     handle(req, res).catch((error: unknown) => {
       options.onInternalError?.('preview-request', error);
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { kind: 'internal', message: 'The preview server failed to answer.' } });
@@ -130,8 +132,15 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
       return sendJson(res, 415, { ok: false, error: { kind: 'validation', message: 'Send the request as application/json.' } });
     }
-    const body = await readBody(req, MAX_INVOKE_BODY_BYTES);
-    if (body === null) return sendJson(res, 413, { ok: false, error: { kind: 'validation', message: 'The request is too large.' } });
+    let body: Buffer;
+    try {
+      body = await readBody(req, { maxBytes: MAX_INVOKE_BODY_BYTES, deadlineMs: INVOKE_BODY_DEADLINE_MS });
+    } catch (error) {
+      const status = statusForBodyError(error);
+      if (status === 413) return sendJson(res, 413, { ok: false, error: { kind: 'validation', message: 'The request is too large.' } }, { Connection: 'close' });
+      if (status === 408) return sendJson(res, 408, { ok: false, error: { kind: 'validation', message: 'The request took too long to arrive.' } }, { Connection: 'close' });
+      return; // the page went away
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
@@ -244,48 +253,4 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
         server.closeAllConnections();
       }),
   };
-}
-
-function setSecurityHeaders(res: http.ServerResponse) {
-  res.setHeader('Content-Security-Policy', RENDERER_CSP);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function sendText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}) {
-  res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-/** Resolves null once the body grows past `limit` (and stops reading it). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > limit) {
-        tooLarge = true;
-        chunks.length = 0;
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!tooLarge) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-  });
 }

@@ -124,6 +124,20 @@ export function App({ api }: { api: DeskClient }) {
               <strong>SIMULATED</strong> Practice mode: no real phone calls are made and no patient is contacted.
             </div>
           )}
+          {appState.secretProblem && !wizardOpen && (
+            // The saved token was unreadable on this launch (keyring gone, Windows profile moved): nothing is sent
+            // to Twilio until staff enter it again.
+            <div className="alert-banner" data-testid="secret-problem" role="alert">
+              <div>
+                <strong>Calls can't be placed: {appState.secretProblem}.</strong>
+              </div>
+              <div className="alert-actions">
+                <button type="button" className="button" onClick={() => setWizardOpen(true)} data-testid="reenter-secret">
+                  Enter it again
+                </button>
+              </div>
+            </div>
+          )}
           {newRejections > 0 && (
             <div className="alert-banner" data-testid="callback-rejected-alert" role="alert">
               <div>

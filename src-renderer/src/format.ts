@@ -1,62 +1,11 @@
-import type { CallSummary } from '../../src-main/core/api/contract';
-import type { Confirmation, StatusSource } from '../../src-main/core/domain';
+import type { StatusSource } from '../../src-main/core/domain';
 
-// Plain words for what Twilio reports, for front-desk staff rather than developers.
+// Plain words for what Twilio reports, for front-desk staff rather than developers. Status words come from the
+// core's vocabulary (one table for the board, counts, timeline and CLI); this file adds formatting of times.
+export { callStatusLabel, confirmationLabel, reminderStateLabel, statusLabel, type ChipTone } from '../../src-main/core/vocabulary/status-labels';
+export { isVoicemail } from '../../src-main/core/vocabulary/status-filter';
+import { isVoicemail } from '../../src-main/core/vocabulary/status-filter';
 
-export type ChipTone = 'idle' | 'live' | 'good' | 'warn' | 'bad';
-
-export function isVoicemail(answeredBy: string | null | undefined): boolean {
-  return Boolean(answeredBy?.startsWith('machine'));
-}
-
-export function callStatusLabel(call: CallSummary | null): { label: string; tone: ChipTone } {
-  if (!call) return { label: 'Not called', tone: 'idle' };
-  switch (call.status) {
-    case 'pending':
-      return call.isFinal ? { label: 'Not placed', tone: 'bad' } : { label: 'Waiting', tone: 'idle' };
-    case 'dialing':
-      return call.isFinal ? { label: 'Not placed', tone: 'bad' } : { label: 'Dialing', tone: 'live' };
-    case 'skipped':
-      return { label: 'Skipped', tone: 'idle' };
-    case 'queued':
-      return { label: 'Queued', tone: 'live' };
-    case 'initiated':
-      return { label: 'Calling', tone: 'live' };
-    case 'ringing':
-      return { label: 'Ringing', tone: 'live' };
-    case 'in-progress':
-      return isVoicemail(call.answeredBy) ? { label: 'Voicemail', tone: 'live' } : { label: 'On the line', tone: 'live' };
-    case 'completed':
-      if (isVoicemail(call.answeredBy)) return { label: 'Voicemail', tone: 'warn' };
-      return call.answered ? { label: 'Answered', tone: 'good' } : { label: 'Completed', tone: 'good' };
-    case 'busy':
-      return { label: 'Busy', tone: 'warn' };
-    case 'no-answer':
-      return { label: 'No answer', tone: 'warn' };
-    case 'failed':
-      // No CallSid: Twilio refused to place the call at all (e.g. an invalid number), which staff fix differently.
-      return call.callSid ? { label: 'Failed', tone: 'bad' } : { label: 'Not placed', tone: 'bad' };
-    case 'canceled':
-      // Twilio's word for a call stopped before it was answered; "Cancelled" alone reads like the patient's answer.
-      return { label: 'Call cancelled', tone: 'idle' };
-  }
-}
-
-/** The reminder's outcome in one phrase: did the patient get the message? */
-export function reminderStateLabel(call: CallSummary | null): string {
-  if (!call) return 'Not sent';
-  if (call.status === 'skipped') return 'Skipped';
-  if (!call.isFinal) return call.status === 'pending' ? 'Waiting in batch' : 'Calling now';
-  if (call.answered && isVoicemail(call.answeredBy)) return 'Left on voicemail';
-  if (call.answered) return 'Delivered';
-  return 'Not reached';
-}
-
-export function confirmationLabel(confirmation: Confirmation | null): string {
-  if (confirmation === 'confirmed') return 'Confirmed';
-  if (confirmation === 'cancelled') return 'Cancelled';
-  return '—';
-}
 
 /** How a status reached Reminder Desk, in staff words (the raw source stays available as a tooltip). */
 export function sourceLabel(source: StatusSource | null): string {
@@ -124,12 +73,8 @@ export function formatDateTime(iso: string | null, timeZone: string): string {
   return formatter(timeZone, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(date);
 }
 
-/** The clinic-local calendar day (YYYY-MM-DD) of an instant. */
-export function clinicDay(iso: string, timeZone: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso.slice(0, 10);
-  return formatter(timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }, 'en-CA').format(date);
-}
+/** The clinic-local calendar day (YYYY-MM-DD) of an instant: the same rule the core filters the board with. */
+export { clinicDayOf as clinicDay } from '../../src-main/core/vocabulary/clinic-day';
 
 export function formatDayHeading(day: string): string {
   const date = new Date(`${day}T12:00:00Z`);

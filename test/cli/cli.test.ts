@@ -183,12 +183,12 @@ describe('exit codes', () => {
 });
 
 describe('reminder-desk tunnel check', () => {
-  it('exits 1 naming the hop when there is no public URL', async () => {
+  it('exits 1 saying nothing receives callbacks when no engine runs on the data folder', async () => {
     const result = await runCli(['tunnel', 'check', '--data-dir', dataDir()]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/^FAILED: There is no public URL/);
+    expect(result.stdout).toMatch(/^FAILED: No Reminder Desk is receiving callbacks now/);
     expect(result.stderr.trim().split('\n').filter((l) => l.startsWith('reminder-desk:'))).toHaveLength(1);
-    expect(result.stderr).toMatch(/^reminder-desk: callbacks do not reach this computer \(no-public-url\)/m);
+    expect(result.stderr).toMatch(/^reminder-desk: no Reminder Desk is receiving callbacks now/m);
   });
 });
 

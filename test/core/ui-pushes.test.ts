@@ -35,7 +35,7 @@ describe('UiPushes.statusesRecorded', () => {
     expect(emitted.filter((e) => e === 'batch')).toEqual([]); // within 250 ms of the last batch push
     vi.advanceTimersByTime(250);
     expect(emitted.filter((e) => e === 'batch')).toEqual(['batch']); // one trailing push with the latest counts
-    pushes.cancel();
+    pushes.close();
     store.cleanup();
   });
 });

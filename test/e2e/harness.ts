@@ -62,6 +62,10 @@ export interface AppOptions {
   ready?: boolean;
   /** Runs before the page is first loaded, e.g. to hold back a request with page.route. */
   beforeLoad?: (page: Page) => Promise<void>;
+  /** Writes files into the fresh data folder before the engine opens it (e.g. a secrets.json). */
+  prepareDataDir?: (dataDir: string) => void;
+  /** Marks setup complete without practice mode (a clinic already set up for real calls). */
+  setUpForRealCalls?: boolean;
 }
 
 /** The callback server on a free port: the default 8080 may be taken on the machine running the tests. */
@@ -71,18 +75,19 @@ async function openApp(browser: Browser, options: AppOptions): Promise<AppUnderT
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reminder-desk-e2e-'));
   const ready = options.ready ?? true;
   fs.writeFileSync(path.join(dataDir, 'settings.yaml'), E2E_SETTINGS_YAML);
+  options.prepareDataDir?.(dataDir);
   const engine = await Engine.open({
     dataDir,
     cwd: dataDir, // never pick up a ./config/settings.yaml from the repository
     env: {},
-    practice: ready ? true : undefined,
+    practice: ready && !options.setUpForRealCalls ? true : undefined,
     simulator: { timeScale: SIMULATOR_TIME_SCALE, seed: 7 },
   });
   await engine.start();
   const handlers = engine.handlers();
   const settings = await handlers['settings/update'](FAST_SETTINGS);
   if (!settings.callsPerSecond) throw new Error('settings/update did not apply');
-  if (ready) await handlers['setup/complete']({});
+  if (ready || options.setUpForRealCalls) await handlers['setup/complete']({});
   const log: string[] = [];
   const preview = await startPreviewServer({
     handlers,

@@ -5,6 +5,7 @@ import {
   electronLaunchEnv,
   electronRuntimeStatus,
   installFailureReason,
+  linuxSandboxAdvice,
   nativeBuildCommands,
   nativeBuildEnv,
   nativeBuildStamp,
@@ -105,5 +106,23 @@ describe('the better-sqlite3 build for Electron', () => {
 
   it('never launches Electron as plain Node', () => {
     expect(electronLaunchEnv({ ELECTRON_RUN_AS_NODE: '1', HOME: '/h' })).toEqual({ HOME: '/h' });
+  });
+});
+
+describe('linuxSandboxAdvice (Ubuntu 24.04+: AppArmor blocks unprivileged user namespaces)', () => {
+  const helper = { path: '/repo/node_modules/electron/dist/chrome-sandbox', uid: 1000, mode: 0o100755 };
+
+  it('says how to set up the SUID helper when user namespaces are restricted and the helper is not root-owned SUID', () => {
+    const advice = linuxSandboxAdvice({ platform: 'linux', restrictUserns: '1\n', chromeSandbox: helper });
+    expect(advice).toContain(`sudo chown root:root "${helper.path}" && sudo chmod 4755 "${helper.path}"`);
+    expect(advice).toContain('.deb');
+    expect(advice).not.toContain('--no-sandbox');
+  });
+
+  it('is silent where the sandbox can start: namespaces allowed, the helper set up, or not Linux', () => {
+    expect(linuxSandboxAdvice({ platform: 'linux', restrictUserns: '0\n', chromeSandbox: helper })).toBeNull();
+    expect(linuxSandboxAdvice({ platform: 'linux', restrictUserns: null, chromeSandbox: helper })).toBeNull();
+    expect(linuxSandboxAdvice({ platform: 'linux', restrictUserns: '1', chromeSandbox: { ...helper, uid: 0, mode: 0o104755 } })).toBeNull();
+    expect(linuxSandboxAdvice({ platform: 'win32', restrictUserns: '1', chromeSandbox: null })).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiFailure } from '../../src-main/core/api/invoke-operation';
-import { createExportHandler, defaultExportName, type ExportDialogDeps } from '../../src-main/electron/export-dialog';
+import { createExportHandler, defaultExportName, resolveExportFolder, type ExportDialogDeps } from '../../src-main/electron/export-dialog';
 
 vi.mock('electron', () => {
   throw new Error('the export handler takes the dialog as a parameter');
@@ -12,7 +12,7 @@ function deps(over: Partial<ExportDialogDeps> = {}) {
     showSaveDialog: vi.fn<ExportDialogDeps['showSaveDialog']>(async () => ({ canceled: false, filePath: '/home/desk/Documents/monday.csv' })),
     assertBatchExists: vi.fn(async () => ({})),
     exportBatch: vi.fn(async (_batchId: string, filePath: string) => ({ savedTo: filePath })),
-    defaultFolder: '/home/desk/Documents',
+    defaultFolder: () => '/home/desk/Documents',
     ...over,
   };
 }
@@ -46,5 +46,32 @@ describe('batches/export in the desktop app', () => {
   it('keeps file names safe on every OS', () => {
     expect(defaultExportName('b1')).toBe('reminder-log-b1.csv');
     expect(defaultExportName('../..\\x:y')).toBe('reminder-log-..-..-x-y.csv');
+  });
+
+  it('asks for the default folder only when the dialog opens', async () => {
+    const defaultFolder = vi.fn(() => '/home/desk/Documents');
+    const handler = createExportHandler(deps({ defaultFolder }));
+    expect(defaultFolder).not.toHaveBeenCalled();
+    await handler({ batchId: 'b1' });
+    expect(defaultFolder).toHaveBeenCalledOnce();
+  });
+});
+
+describe('resolveExportFolder', () => {
+  const documentsGone = () => {
+    // What Electron throws on PCs with redirected or OneDrive-managed Documents (electron/electron#21142).
+    throw new Error("Failed to get 'documents' path");
+  };
+
+  it('opens in Documents when there is one', () => {
+    expect(resolveExportFolder((name) => (name === 'documents' ? 'C:\\Users\\desk\\Documents' : 'C:\\Users\\desk'))).toBe('C:\\Users\\desk\\Documents');
+  });
+
+  it('falls back to the home folder when Documents cannot be resolved', () => {
+    expect(resolveExportFolder((name) => (name === 'documents' ? documentsGone() : '/home/desk'))).toBe('/home/desk');
+  });
+
+  it("falls back to Node's home folder when Electron answers for neither", () => {
+    expect(resolveExportFolder(documentsGone, () => '/home/fallback')).toBe('/home/fallback');
   });
 });

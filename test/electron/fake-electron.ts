@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
 import { vi, type Mock } from 'vitest';
 import { apiContract, type ApiHandlers } from '../../src-main/core/api/contract';
 import type { GateEvent, GateFrame, GateWindow, IpcMainLike } from '../../src-main/electron/ipc-gate';
@@ -95,4 +96,136 @@ export class FakeSession {
       this.headersListener = listener;
     },
   };
+}
+
+// ---- the app's lifecycle: app, BrowserWindow, dialog, powerMonitor, safeStorage -----------------------------
+
+/**
+ * Electron's safeStorage: "v10" + a check byte + the value XOR-ed with the key. `checked: false` makes a wrong key
+ * decrypt to garbage instead of throwing (as AES-CBC without a MAC can), `available: false` is a missing keyring.
+ */
+export class FakeSafeStorage {
+  constructor(private readonly opts: { available?: boolean; key?: number; checked?: boolean } = {}) {}
+  private get key(): number {
+    return this.opts.key ?? 0x5a;
+  }
+  isEncryptionAvailable(): boolean {
+    return this.opts.available ?? true;
+  }
+  encryptString(plain: string): Buffer {
+    if (!this.isEncryptionAvailable()) throw new Error('Encryption is not available.');
+    return Buffer.concat([Buffer.from('v10'), Buffer.from([this.key]), Buffer.from(Buffer.from(plain, 'utf8').map((byte) => byte ^ this.key))]);
+  }
+  decryptString(data: Buffer): string {
+    if (!this.isEncryptionAvailable()) throw new Error('Decryption is not available.');
+    if (data.subarray(0, 3).toString() !== 'v10') throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    if ((this.opts.checked ?? true) && data[3] !== this.key) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    return Buffer.from(data.subarray(4).map((byte) => byte ^ this.key)).toString('utf8');
+  }
+}
+
+/** An event object whose preventDefault() is remembered, like Electron's. */
+export function preventable(): { preventDefault(): void; defaultPrevented: boolean } {
+  const event = {
+    defaultPrevented: false,
+    preventDefault() {
+      event.defaultPrevented = true;
+    },
+  };
+  return event;
+}
+
+/** Electron's `app`: quit() emits 'before-quit' and "exits" (emits 'exited') unless a listener prevents it. */
+export class FakeElectronApp extends EventEmitter {
+  readonly paths = new Map<string, string>();
+  readonly calls: string[] = [];
+  isPackaged = false;
+  exitCode: number | null = null;
+  quitCalls = 0;
+  getPathImpl: (name: string) => string = (name) => `/home/desk/${name}`;
+  constructor(private readonly opts: { singleInstance?: boolean; appPath?: string } = {}) {
+    super();
+  }
+  setName(name: string): void {
+    this.calls.push(`setName ${name}`);
+  }
+  setPath(name: string, value: string): void {
+    // Electron throws for a folder that does not exist.
+    if (!fs.existsSync(value)) throw new Error(`Failed to set path: ${value} does not exist`);
+    this.paths.set(name, value);
+  }
+  getPath(name: string): string {
+    return this.getPathImpl(name);
+  }
+  enableSandbox(): void {
+    this.calls.push('enableSandbox');
+  }
+  requestSingleInstanceLock(): boolean {
+    return this.opts.singleInstance ?? true;
+  }
+  whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
+  getAppPath(): string {
+    return this.opts.appPath ?? '/opt/reminder-desk';
+  }
+  quit(): void {
+    this.quitCalls += 1;
+    const event = preventable();
+    this.emit('before-quit', event);
+    if (!event.defaultPrevented) this.emit('exited');
+  }
+  exit(code: number): void {
+    this.exitCode = code;
+  }
+}
+
+/** Electron's BrowserWindow with its webContents: records what the shell does to it. */
+export class FakeBrowserWindow extends EventEmitter {
+  static instances: FakeBrowserWindow[] = [];
+  static loadError: Error | null = null;
+  readonly loaded: string[] = [];
+  destroyed = false;
+  readonly webContents: FakeWebContents & { id: number; mainFrame: GateFrame; reloads: number; sent: unknown[]; reload(): void; send(channel: string, message: unknown): void; isDestroyed(): boolean };
+  constructor(readonly options: unknown) {
+    super();
+    const contents = new FakeWebContents() as FakeBrowserWindow['webContents'];
+    Object.assign(contents, { id: 1, mainFrame: frame(APP_INDEX_URL), reloads: 0, sent: [] });
+    contents.reload = () => void (contents.reloads += 1);
+    contents.send = (_channel, message) => void contents.sent.push(message);
+    contents.isDestroyed = () => this.destroyed;
+    this.webContents = contents;
+    FakeBrowserWindow.instances.push(this);
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  isMinimized(): boolean {
+    return false;
+  }
+  restore(): void {}
+  focus(): void {}
+  show(): void {}
+  async loadURL(url: string): Promise<void> {
+    if (FakeBrowserWindow.loadError) throw FakeBrowserWindow.loadError;
+    this.loaded.push(url);
+  }
+}
+
+export class FakeDialog {
+  readonly errorBoxes: { title: string; content: string }[] = [];
+  readonly messages: { message: string; type?: string }[] = [];
+  readonly saveDialogs: { defaultPath: string }[] = [];
+  showErrorBox(title: string, content: string): void {
+    this.errorBoxes.push({ title, content });
+  }
+  async showSaveDialog(...args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> {
+    this.saveDialogs.push(args[args.length - 1] as { defaultPath: string });
+    return { canceled: true };
+  }
+  async showMessageBox(...args: unknown[]): Promise<{ response: number }> {
+    const options = args[args.length - 1] as { message: string; type?: string };
+    this.messages.push({ message: options.message, type: options.type });
+    return { response: 0 };
+  }
 }

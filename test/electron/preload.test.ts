@@ -112,10 +112,10 @@ describe('preload bundle contents', () => {
     return bare;
   }
 
-  it("needs nothing at runtime but 'electron' and its own small files", () => {
+  it("needs nothing at runtime but 'electron', its own small files and the dependency-free event vocabulary", () => {
     const seen = new Set<string>();
     const bare = runtimeImports(path.resolve(import.meta.dirname, '../../src-main/electron/preload.ts'), seen);
     expect([...bare]).toEqual(['electron']);
-    expect([...seen].map((file) => path.basename(file)).sort()).toEqual(['ipc-channels.ts', 'preload-bridge.ts', 'preload.ts']);
+    expect([...seen].map((file) => path.relative(path.resolve(import.meta.dirname, '../../src-main'), file)).sort()).toEqual(['core/vocabulary/events.ts', 'electron/ipc-channels.ts', 'electron/preload-bridge.ts', 'electron/preload.ts']);
   });
 });

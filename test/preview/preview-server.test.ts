@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiHandlers, BatchProgress } from '../../src-main/core/api/contract';
 import { ApiFailure } from '../../src-main/core/api/invoke-operation';
-import { RENDERER_CSP, startPreviewServer, type PreviewServer } from '../../src-main/preview/preview-server';
+import { CONTENT_SECURITY_POLICY } from '../../src-main/core/http/security-headers';
+import { startPreviewServer, type PreviewServer } from '../../src-main/preview/preview-server';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -189,7 +190,7 @@ describe('browser preview server', () => {
   it('serves the renderer with the CSP header', async () => {
     const page = await request(server.port, { path: '/' });
     expect(page.status).toBe(200);
-    expect(page.headers['content-security-policy']).toBe(RENDERER_CSP);
+    expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.body).toContain('<title>Reminder Desk</title>');
     const asset = await request(server.port, { path: '/assets/app.js' });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Batch, BatchState, CallAttempt, CallbackMode, CallStatus, Confirmation, StatusEvent, StatusSource } from '../domain';
+import { settingsSchema } from '../settings/schema';
+import { EVENT_NAMES, type EventName } from '../vocabulary/events';
 import { STATUS_FILTERS } from '../vocabulary/status-filter';
 
 // THE API between the UI and the core, declared once. Electron's IPC gate, the preload bridge, the browser
@@ -102,6 +104,11 @@ export interface AppState {
   timezone: string;
   fromNumber: string | null;
   secretStorage: string;
+  /**
+   * A saved secret this computer can no longer read (keyring gone, Windows profile moved), in words for staff,
+   * e.g. "the saved Twilio token can't be read on this computer any more — enter it again"; null when all is well.
+   */
+  secretProblem: string | null;
 }
 
 export interface EditableSettings {
@@ -134,22 +141,41 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
 const batchId = z.object({ batchId: z.string().min(1).max(64) });
 const none = z.object({}).strict();
 
-export const editableSettingsSchema = z.object({
-  messageTemplate: z.string().min(1).max(3000),
-  callsPerSecond: z.number().positive().max(100),
-  maxRetries: z.number().int().min(0).max(10),
-  retryDelaySeconds: z.number().int().min(0).max(86_400),
-  callTimeoutSeconds: z.number().int().min(5).max(600),
-  detectVoicemail: z.boolean(),
-  callingHours: z.object({ start: z.string(), end: z.string() }),
-  timezone: z.string().min(1),
-  defaultRegion: z.string().length(2),
-});
+// The settings staff may edit are a subset of the one settings.yaml schema, checked by the same rules; this table
+// names each one's settings.yaml key (for messages and for mapping a patch onto settings.yaml).
+export const EDITABLE_SETTING_KEYS = {
+  messageTemplate: 'message.message_template',
+  callsPerSecond: 'calling.calls_per_second',
+  maxRetries: 'calling.max_retries',
+  retryDelaySeconds: 'calling.retry_delay_seconds',
+  callTimeoutSeconds: 'calling.call_timeout_seconds',
+  detectVoicemail: 'calling.detect_voicemail',
+  callingHours: 'scheduling.calling_hours',
+  timezone: 'scheduling.timezone',
+  defaultRegion: 'phone.default_region',
+} as const satisfies Record<keyof EditableSettings, string>;
 
-function op<A extends z.ZodType>(args: A) {
+const message = settingsSchema.shape.message.unwrap().shape;
+const calling = settingsSchema.shape.calling.unwrap().shape;
+const scheduling = settingsSchema.shape.scheduling.unwrap().shape;
+const phone = settingsSchema.shape.phone.unwrap().shape;
+export const editableSettingsSchema = z.object({
+  messageTemplate: message.message_template.unwrap(),
+  callsPerSecond: calling.calls_per_second.unwrap(),
+  maxRetries: calling.max_retries.unwrap(),
+  retryDelaySeconds: calling.retry_delay_seconds.unwrap(),
+  callTimeoutSeconds: calling.call_timeout_seconds.unwrap(),
+  detectVoicemail: calling.detect_voicemail.unwrap(),
+  callingHours: scheduling.calling_hours.unwrap(),
+  timezone: scheduling.timezone.unwrap(),
+  defaultRegion: z.string().transform((region) => region.trim().toUpperCase()).pipe(phone.default_region.unwrap()),
+}) satisfies z.ZodType<EditableSettings, unknown>;
+
+/** `fieldNames`: what a validation message calls an argument (settings name their settings.yaml key). */
+function op<A extends z.ZodType>(args: A, fieldNames: Readonly<Record<string, string>> = {}) {
   return {
     returns<R>() {
-      return { args, result: undefined as unknown as R };
+      return { args, fieldNames, result: undefined as unknown as R };
     },
   };
 }
@@ -171,6 +197,8 @@ export const apiContract = {
   'setup/leave-practice': op(none).returns<AppState>(),
   'setup/test-call': op(z.object({ to: z.string().min(3).max(32) })).returns<{ batchId: string; attemptId: number }>(),
   'setup/complete': op(none).returns<AppState>(),
+  /** Practice mode only: imports the sample appointments the app ships (the practice wizard offers it). */
+  'practice/load-sample': op(none).returns<ImportSummary>(),
 
   'appointments/list': op(z.object({ day: day.optional(), status: z.enum(STATUS_FILTERS).optional(), search: z.string().max(100).optional() })).returns<AppointmentView[]>(),
   'appointments/import': op(z.object({ fileName: z.string().min(1).max(255), contentBase64: z.string().max(70_000_000) })).returns<ImportSummary>(),
@@ -189,7 +217,7 @@ export const apiContract = {
   'connection/self-test': op(none).returns<SelfTestView>(),
 
   'settings/get': op(none).returns<EditableSettings>(),
-  'settings/update': op(editableSettingsSchema.partial()).returns<EditableSettings>(),
+  'settings/update': op(editableSettingsSchema.partial(), EDITABLE_SETTING_KEYS).returns<EditableSettings>(),
   'settings/preview-message': op(z.object({ template: z.string().max(3000) })).returns<{ text: string; problems: string[] }>(),
 
   'callbacks/list': op(z.object({ limit: z.number().int().min(1).max(1000).default(200), callSid: z.string().max(64).optional() })).returns<CallbackRequestView[]>(),
@@ -215,8 +243,11 @@ export interface ApiEvents {
   'appointments-changed': { reason: 'import' | 'batch' | 'confirmation' };
   'callback-rejected': { count: number; reason: string | null };
 }
-export type EventName = keyof ApiEvents;
-export const EVENT_NAMES = ['call-updated', 'batch-progress', 'connection-changed', 'appointments-changed', 'callback-rejected'] as const satisfies readonly EventName[];
+// Every event name of the vocabulary has a payload here, and nothing else does.
+export type { EventName };
+export { EVENT_NAMES };
+type EveryEventHasAPayload = [EventName] extends [keyof ApiEvents] ? ([keyof ApiEvents] extends [EventName] ? true : never) : never;
+export const EVENTS_MATCH_VOCABULARY: EveryEventHasAPayload = true;
 
 /** The client side: one function per operation, never rejecting (errors come back as values). */
 export interface ApiClient {
@@ -230,9 +261,14 @@ export function isOperationName(value: unknown): value is OperationName {
 
 /** Validates an operation's arguments at the trust boundary; returns an envelope error instead of throwing. */
 export function parseOperationArgs<K extends OperationName>(operation: K, args: unknown): Envelope<ParsedArgs<K>> {
-  const result = apiContract[operation].args.safeParse(args ?? {});
+  const { args: schema, fieldNames } = apiContract[operation];
+  const result = schema.safeParse(args ?? {});
   if (result.success) return { ok: true, value: result.data as ParsedArgs<K> };
-  const message = result.error.issues.map((i) => `${i.path.map(String).join('.') || 'arguments'}: ${i.message}`).join('; ');
+  const named = (path: PropertyKey[]): string => {
+    const [first, ...rest] = path.map(String);
+    return first === undefined ? 'arguments' : [(fieldNames as Record<string, string>)[first] ?? first, ...rest].join('.');
+  };
+  const message = result.error.issues.map((i) => `${named(i.path)}: ${i.message}`).join('; ');
   return { ok: false, error: { kind: 'validation', message } };
 }
 

@@ -4,7 +4,7 @@ import { ApiFailure } from '../api/invoke-operation';
 import { toCallSummary, toTimelineEvent } from '../calls/call-views';
 import type { Appointment } from '../domain';
 import type { EngineContext } from '../engine-context';
-import { getAppointment, listAppointments, upsertAppointments, type UpsertSummary } from '../store/appointments';
+import { getAppointment, listAppointments, upsertAppointments } from '../store/appointments';
 import { latestAttemptsByAppointment, listAppointmentAttempts } from '../store/call-attempts';
 import { nowIso } from '../store/database';
 import { listCallEvents } from '../store/status-events';
@@ -12,7 +12,8 @@ import type { UiPushes } from '../ui-pushes';
 import { clinicDayRange } from '../vocabulary/clinic-day';
 import { matchesStatusFilter, type StatusFilter } from '../vocabulary/status-filter';
 import { toAppointmentView } from './appointment-views';
-import { ImportFileError, importOptionsFrom, readAppointmentsBuffer, readAppointmentsFile, type ImportOptions, type ImportResult } from './read-appointments';
+import { importInWorker, type ImportOutcome, type ImportSource } from './import-in-worker';
+import { ImportFileError, importOptionsFrom, type ImportOptions } from './read-appointments';
 
 // The appointments room: importing CSV/XLSX files into the store and the board's lists and timelines.
 
@@ -27,21 +28,21 @@ export class AppointmentService {
   }
 
   /** Reads a file from disk (the CLI) and stores its rows. */
-  async importFile(file: string): Promise<ImportResult & { summary: UpsertSummary }> {
-    const result = await readAppointmentsFile(file, this.importOptions());
-    return { ...result, summary: this.store(result, path.basename(file)) };
+  importFile(file: string): Promise<ImportOutcome> {
+    return this.importFrom({ kind: 'file', file }, path.basename(file));
   }
 
   /** Reads an uploaded file (the UI) and stores its rows; a file that cannot be read is a validation failure. */
-  async importUpload(fileName: string, content: Buffer): Promise<ImportSummary> {
-    let result: ImportResult;
+  async importUpload(fileName: string, content: Buffer | { base64: string }): Promise<ImportSummary> {
+    const source: ImportSource = Buffer.isBuffer(content) ? { kind: 'buffer', data: content, fileName } : { kind: 'base64', text: content.base64, fileName };
+    let result: ImportOutcome;
     try {
-      result = await readAppointmentsBuffer(content, fileName, this.importOptions());
+      result = await this.importFrom(source, fileName);
     } catch (error) {
       if (error instanceof ImportFileError) throw new ApiFailure('validation', error.message);
       throw error;
     }
-    const summary = this.store(result, fileName);
+    const { summary } = result;
     return { fileName, inserted: summary.inserted, updated: summary.updated, unchanged: summary.unchanged, errors: result.errors };
   }
 
@@ -78,9 +79,11 @@ export class AppointmentService {
     return { appointment, calls };
   }
 
-  private store(result: ImportResult, sourceFile: string): UpsertSummary {
-    const summary = upsertAppointments(this.ctx.db, result.rows, sourceFile, nowIso(this.ctx.clock));
-    if (summary.inserted + summary.updated > 0) this.pushes.appointmentsChanged('import');
-    return summary;
+  /** Parsed in a worker thread (the callback listener keeps answering), stored here a chunk at a time. */
+  private async importFrom(source: ImportSource, sourceFile: string): Promise<ImportOutcome> {
+    const now = nowIso(this.ctx.clock);
+    const outcome = await importInWorker({ source, options: this.importOptions() }, (rows) => upsertAppointments(this.ctx.db, rows, sourceFile, now));
+    if (outcome.summary.inserted + outcome.summary.updated > 0) this.pushes.appointmentsChanged('import');
+    return outcome;
   }
 }

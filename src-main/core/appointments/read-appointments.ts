@@ -3,14 +3,19 @@
 // a bad row never stops the good ones.
 
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Settings } from '../settings/schema';
 import { createDateParser, type DateParser, type DateParseResult } from './appointment-date';
+import { fileTooLargeMessage, importLimitsFrom, UNLIMITED, type ImportLimits } from './import-limits';
 import { normalisePhoneNumber } from './phone-number';
-import { readCsvRows } from './read-csv-rows';
+import { readCsvRows, type ByteSource } from './read-csv-rows';
 import { cellText, excelSerialToWallClock, readXlsxRows } from './read-xlsx-rows';
+import { quoteFileText } from './safe-text';
 import { ImportFileError, isBlankCell, type SheetCell, type SheetData, type SheetRow } from './sheet-rows';
+import { fieldProblem } from './spoken-fields';
+import { checkXlsxSizes } from './xlsx-zip-check';
 import { DatePatternError } from './strftime-pattern';
 
 export { ImportFileError } from './sheet-rows';
@@ -21,6 +26,8 @@ export interface ImportOptions {
   fallbackDateFormat: string;
   timezone: string;
   defaultRegion: string;
+  /** import.* caps; none when absent. */
+  limits?: ImportLimits;
 }
 
 /** The settings.yaml keys an import reads. */
@@ -31,6 +38,7 @@ export function importOptionsFrom(settings: Settings): ImportOptions {
     fallbackDateFormat: settings.data.fallback_date_format,
     timezone: settings.scheduling.timezone,
     defaultRegion: settings.phone.default_region,
+    limits: importLimitsFrom(settings),
   };
 }
 
@@ -70,31 +78,76 @@ export function normaliseColumnName(name: string): string {
   return name.trim().toLowerCase().replace(/[\s-]+/g, '_');
 }
 
+function unreadable(file: string, error: unknown): ImportFileError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+  return new ImportFileError(`could not read ${file}: ${why}`);
+}
+
+/** Reads the file from disk: its size is checked before a byte is read, and a CSV is streamed. */
 export async function readAppointmentsFile(file: string, opts: ImportOptions): Promise<ImportResult> {
+  const fileName = path.basename(file);
+  const limits = opts.limits ?? UNLIMITED;
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
+    size = info.size;
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  if (size > limits.maxFileBytes) throw new ImportFileError(fileTooLargeMessage(fileName, size, limits));
+  checkExtension(fileName);
+  if (path.extname(fileName).toLowerCase() === '.csv') {
+    const source: ByteSource = async function* () {
+      try {
+        for await (const chunk of createReadStream(file, { end: limits.maxFileBytes })) yield chunk as Buffer;
+      } catch (error) {
+        throw unreadable(file, error);
+      }
+    };
+    return validateSheet(await readCsvRows(source, fileName, { maxRows: limits.maxRows, keepColumn: columnsUsedBy(opts) }), fileName, opts);
+  }
   let data: Buffer;
   try {
     data = await readFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
-    throw new ImportFileError(`could not read ${file}: ${why}`);
+    throw unreadable(file, error);
   }
-  return readAppointmentsBuffer(data, path.basename(file), opts);
+  return readAppointmentsBuffer(data, fileName, opts);
+}
+
+function checkExtension(fileName: string): void {
+  const extension = path.extname(fileName).toLowerCase();
+  if (extension === '.csv' || extension === '.xlsx') return;
+  if (extension === '.xls') {
+    throw new ImportFileError(`${fileName} is an old .xls workbook, which is not supported: open it in Excel and save it as .xlsx or CSV`);
+  }
+  throw new ImportFileError(`${fileName} is not a supported file type: use a .csv or .xlsx file`);
 }
 
 export async function readAppointmentsBuffer(data: Buffer, fileName: string, opts: ImportOptions): Promise<ImportResult> {
-  const parseDate = dateParserFor(opts);
-  const extension = path.extname(fileName).toLowerCase();
+  const limits = opts.limits ?? UNLIMITED;
+  if (data.length > limits.maxFileBytes) throw new ImportFileError(fileTooLargeMessage(fileName, data.length, limits));
+  checkExtension(fileName);
   let sheet: SheetData;
-  if (extension === '.csv') sheet = await readCsvRows(data, fileName);
-  else if (extension === '.xlsx') sheet = await readXlsxRows(data, fileName);
-  else if (extension === '.xls') {
-    throw new ImportFileError(`${fileName} is an old .xls workbook, which is not supported: open it in Excel and save it as .xlsx or CSV`);
-  } else {
-    throw new ImportFileError(`${fileName} is not a supported file type: use a .csv or .xlsx file`);
+  if (path.extname(fileName).toLowerCase() === '.csv') sheet = await readCsvRows(data, fileName, { maxRows: limits.maxRows, keepColumn: columnsUsedBy(opts) });
+  else {
+    checkXlsxSizes(data, fileName, { maxSharedStringsBytes: limits.maxXlsxSharedStringsBytes, maxUncompressedBytes: limits.maxXlsxUncompressedBytes });
+    sheet = await readXlsxRows(data, fileName, { maxRows: limits.maxRows });
   }
+  return validateSheet(sheet, fileName, opts);
+}
 
+/** The columns validation reads; a CSV reader may drop the others' values as it goes. */
+function columnsUsedBy(opts: ImportOptions): (header: string) => boolean {
+  const used = new Set([...ALWAYS_REQUIRED, ...opts.requiredColumns.map(normaliseColumnName), 'email', 'location', 'id']);
+  return (header) => used.has(normaliseColumnName(header));
+}
+
+function validateSheet(sheet: SheetData, fileName: string, opts: ImportOptions): ImportResult {
+  const parseDate = dateParserFor(opts);
   const columns = locateColumns(sheet, fileName, opts.requiredColumns);
   const rows: ImportedRow[] = [];
   const errors: RowError[] = [];
@@ -142,18 +195,20 @@ function locateColumns(sheet: SheetData, fileName: string, requiredColumns: stri
     if (name === '') return;
     const earlier = columns.get(name);
     if (earlier !== undefined) {
-      throw new ImportFileError(`${fileName} has the column "${name}" twice (columns ${earlier + 1} and ${index + 1}); remove or rename one`);
+      throw new ImportFileError(`${fileName} has the column "${quoteFileText(name)}" twice (columns ${earlier + 1} and ${index + 1}); remove or rename one`);
     }
     columns.set(name, index);
   });
   const required = [...new Set([...ALWAYS_REQUIRED, ...requiredColumns.map(normaliseColumnName)])];
   const missing = required.filter((name) => !columns.has(name));
   if (missing.length > 0) {
-    const found = sheet.header.map((h) => h.trim()).filter(Boolean);
+    // The header is file text: cut and cleaned, so a 5 MB line or an escape sequence never reaches a terminal.
+    const found = sheet.header.map((h) => quoteFileText(h, 40)).filter(Boolean);
+    const shown = found.length > 20 ? [...found.slice(0, 20), `… (${found.length - 20} more)`] : found;
     const plural = missing.length > 1;
     throw new ImportFileError(
       `${fileName} is missing the required column${plural ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}. ` +
-        `Columns found: ${found.length > 0 ? found.join(', ') : '(none)'}.`,
+        `Columns found: ${shown.length > 0 ? shown.join(', ') : '(none)'}.`,
     );
   }
   return columns;
@@ -171,7 +226,8 @@ function validateRow(
   const { line } = sheetRow;
   const errors: RowError[] = [];
   const fail = (column: string | null, value: string | null, reason: string): null => {
-    errors.push({ line, column, value, reason });
+    // Values and reasons go to the UI, the terminal and logs: cut and cleaned (the checks below keep them short).
+    errors.push({ line, column, value: value === null ? null : quoteFileText(value), reason: quoteFileText(reason, 300) });
     return null;
   };
   const required = new Set([...ALWAYS_REQUIRED, ...opts.requiredColumns.map(normaliseColumnName)]);
@@ -187,7 +243,9 @@ function validateRow(
       return fail(column, cell.code, `${column} holds the spreadsheet error ${cell.code}`);
     }
     if (isBlankCell(cell)) return required.has(column) ? fail(column, null, `missing ${column}`) : null;
-    return cellText(cell!).trim();
+    const text = cellText(cell!).trim();
+    const problem = fieldProblem(column, text);
+    return problem ? fail(column, text, problem) : text;
   };
 
   if (sheetRow.extraValues > 0) {
@@ -209,7 +267,9 @@ function validateRow(
   const emailText = textOf('email');
   if (emailText !== null && !EMAIL.test(emailText)) fail('email', emailText, `email "${emailText}" is not a valid email address`);
 
-  const date = parseDateCell(cellOf('appointment_date'), sheet, parseDate);
+  const dateCell = cellOf('appointment_date');
+  const dateProblem = typeof dateCell === 'string' ? fieldProblem('appointment_date', dateCell.trim()) : null;
+  const date = dateProblem ? { ok: false as const, reason: dateProblem } : parseDateCell(dateCell, sheet, parseDate);
   let appointmentAt: string | null = null;
   let instantMs = 0;
   if (date === 'blank') fail('appointment_date', null, 'missing appointment_date');

@@ -2,18 +2,21 @@
 // row numbers as the spreadsheet shows them. Cells keep their type so a real date cell is read as the
 // wall-clock time it shows, and a phone number typed as a number is not turned into 2.1e9.
 
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { quoteFileText } from './safe-text';
 import { ImportFileError, isBlankCell, type SheetCell, type SheetData, type SheetRow } from './sheet-rows';
 import type { WallClock } from '../vocabulary/clinic-time';
 
-export async function readXlsxRows(data: Buffer, fileName: string): Promise<SheetData> {
-  const workbook = new ExcelJS.Workbook();
+export async function readXlsxRows(data: Buffer, fileName: string, limits: { maxRows: number } = { maxRows: Infinity }): Promise<SheetData> {
+  // Loaded on first use: a CSV import (in its worker) need not carry exceljs's tens of MB.
+  const { default: Excel } = await import('exceljs');
+  const workbook = new Excel.Workbook();
   try {
     // exceljs's typings predate Node's generic Buffer; the runtime accepts any Buffer.
     await workbook.xlsx.load(data as unknown as Parameters<typeof workbook.xlsx.load>[0]);
   } catch (error) {
     throw new ImportFileError(
-      `${fileName} could not be opened as an .xlsx workbook (${(error as Error).message}). ` +
+      `${fileName} could not be opened as an .xlsx workbook (${quoteFileText((error as Error).message, 200)}). ` +
         'If it is an older .xls file, open it in Excel and save it as .xlsx or CSV.',
     );
   }
@@ -33,6 +36,12 @@ export async function readXlsxRows(data: Buffer, fileName: string): Promise<Shee
     if (!header) {
       header = cells.map(cellText);
       return;
+    }
+    if (rows.length >= limits.maxRows) {
+      throw new ImportFileError(
+        `${fileName} has more than ${limits.maxRows.toLocaleString('en-US')} appointment rows, the most one import takes (import.max_rows). ` +
+          'Split the file, or raise import.max_rows in the settings.',
+      );
     }
     rows.push({
       line: rowNumber,

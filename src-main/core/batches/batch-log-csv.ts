@@ -160,7 +160,7 @@ export async function writeBatchLogCsvFile(rows: BatchLogRows, file: string): Pr
   const dir = path.dirname(path.resolve(file));
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   try {
-    const result = await writeBatchLogCsv(rows, createWriteStream(temp, { flags: 'wx' }));
+    const result = await writeBatchLogCsv(rows, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
     const handle = await open(temp, 'r+');
     try {
       await handle.sync();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Batch, CallAttempt } from '../domain';
 import { toBatchLogRow, writeBatchLogCsv, writeBatchLogCsvFile, type BatchLogRow } from './batch-log-csv';
 import { getAppointments } from '../store/appointments';
-import { rowToCallAttempt, type CallAttemptRow } from '../store/call-attempts';
+import { batchAttemptsPage } from '../store/call-attempts';
 import type { Db } from '../store/database';
 
 const PAGE_SIZE = 500;
@@ -14,12 +14,9 @@ const PAGE_SIZE = 500;
  * on the same connection ("connection is busy").
  */
 export function* batchLogRows(db: Db, batch: Batch, timezone: string): Generator<BatchLogRow> {
-  const page = db.prepare<[string, number, number], CallAttemptRow>(
-    'SELECT * FROM call_attempts WHERE batch_id = ? AND position > ? ORDER BY position LIMIT ?',
-  );
   let after = -1;
   for (;;) {
-    const attempts: CallAttempt[] = page.all(batch.id, after, PAGE_SIZE).map(rowToCallAttempt);
+    const attempts: CallAttempt[] = batchAttemptsPage(db, batch.id, after, PAGE_SIZE);
     if (attempts.length === 0) return;
     const appointments = new Map(getAppointments(db, attempts.map((a) => a.appointmentId)).map((a) => [a.id, a]));
     for (const attempt of attempts) {
@@ -44,6 +41,6 @@ export async function exportBatchLog(
   const rows = batchLogRows(db, batch, timezone);
   if (typeof target !== 'string') return { ...(await writeBatchLogCsv(rows, target)), savedTo: null };
   const file = path.resolve(target);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   return { ...(await writeBatchLogCsvFile(rows, file)), savedTo: file };
 }

@@ -2,7 +2,7 @@ import type { CallAttempt } from '../domain';
 import { createLogger, type Logger } from '../logging/logger';
 import { recordCallSnapshot } from '../calls/record-call-snapshot';
 import { getBatch } from '../store/batches';
-import { getCallAttempt, getCallAttemptBySid, markDialRetry, skipPendingAttempts } from '../store/call-attempts';
+import { earlierUnresolvedDials, getCallAttempt, getCallAttemptBySid, markDialRetry, skipPendingAttempts } from '../store/call-attempts';
 import type { Db } from '../store/database';
 import { recordCallPlaced } from '../store/status-events';
 import type { CallResource, CallsApi } from '../twilio/twilio-client';
@@ -72,15 +72,9 @@ export async function recoverDialingAttempt(deps: RecoverDeps, attemptId: number
   const latest = dialedAt + (deps.settleMs ?? DIAL_SETTLE_MS) + skew;
   // Two unresolved dials to one number (two batches calling the same household): resolve them in dial order, so the
   // earlier dial adopts the earlier call and the later one then only sees the call that is left.
-  const rivals = deps.db
-    .prepare<[string, number, string, string, string, number], { id: number }>(
-      `SELECT id FROM call_attempts
-       WHERE to_number = ? AND id != ? AND state = 'dialing' AND dial_started_at >= ?
-         AND (dial_started_at < ? OR (dial_started_at = ? AND id < ?))`,
-    )
-    .all(before.toNumber, attemptId, new Date(earliest).toISOString(), before.dialStartedAt, before.dialStartedAt, attemptId);
+  const rivals = earlierUnresolvedDials(deps.db, { id: attemptId, toNumber: before.toNumber, dialStartedAt: before.dialStartedAt }, new Date(earliest).toISOString());
   if (rivals.length > 0) {
-    log.info('An earlier dial to the same number is unresolved; deciding after it', { attemptId, rivals: rivals.map((r) => r.id) });
+    log.info('An earlier dial to the same number is unresolved; deciding after it', { attemptId, rivals });
     return { kind: 'undecided', attempt: before };
   }
   const listed = await deps.calls.list({ to: before.toNumber, from: before.fromNumber, pageSize: 50 });

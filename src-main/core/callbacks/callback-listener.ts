@@ -1,6 +1,7 @@
 import type { EngineContext } from '../engine-context';
 import { bounded } from '../lifecycle';
 import { createLogger } from '../logging/logger';
+import { diskSpace } from '../store/disk-space';
 import type { RecordResult } from '../store/status-events';
 import { CallbackServer, type CallbackServerOptions } from './callback-server';
 
@@ -35,6 +36,11 @@ export class CallbackListener {
   /** Live counters while running; null before start (callers then read the store). */
   stats(): ReturnType<CallbackServer['stats']> | null {
     return this.server?.stats() ?? null;
+  }
+
+  /** A sentence while the data folder's disk is low (for the connection status), else null. */
+  diskWarning(): string | null {
+    return this.server?.diskWarning() ?? null;
   }
 
   async start(): Promise<void> {
@@ -77,6 +83,7 @@ export class CallbackListener {
       clock: this.ctx.clock,
       onRejected: (rejection) => this.deps.onRejected(rejection),
       inspectorRetentionDays: callbacks.retention_days,
+      checkDiskSpace: () => diskSpace(this.ctx.dataDir),
     });
     const { localUrl } = await callbackServer.start();
     this.server = callbackServer;

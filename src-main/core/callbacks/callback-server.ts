@@ -1,19 +1,22 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../logging/logger';
 import { getCounter, getMeta, incrementCounter, setMeta } from '../store/app-meta';
 import { getCallAttempt, getCallAttemptBySid } from '../store/call-attempts';
-import { insertCallbackRequest, lastValidStatusCallbackAt, pruneCallbackRequests, type CallbackRequestInput } from '../store/callback-requests';
+import { insertCallbackRequest, lastValidStatusCallbackAt, pruneCallbackRequests, storedBytesOf, type CallbackRequestInput } from '../store/callback-requests';
 import { nowIso, type Db } from '../store/database';
 import { GroupCommitClosedError } from '../store/group-commit';
 import type { RecordResult, StatusEventInput } from '../store/status-events';
 import { attemptIdFromQuery, GATHER_PATH, gatherActionUrlFor, HEALTH_PATH, STATUS_PATH, TWIML_PATH } from './endpoint-urls';
-import { BodyTooLargeError, isFormContentType, parseForm, readBody, type FormParams } from './request-body';
-import { cameThroughProxy, headersWithoutSecrets, headerValue, isLoopbackAddress, isLoopbackHost, safeHeaderValue } from './request-headers';
+import { firstValues, isFormContentType, parseForm, TooManyFieldsError, type FormFields } from '../http/form';
+import { send, sendXml } from '../http/respond';
+import { IGNORED_KEYPAD_TWIML, judgeKeypadAnswer } from '../calls/keypad-answer';
+import { DeferredWriter } from './deferred-writer';
+import { ListenerGuard, type ListenerLimits } from './listener-guard';
+import { cameThroughProxy, headersWithoutSecrets, isLoopbackAddress, isLoopbackHost, safeHeaderValue } from './request-headers';
 import { REJECT_REASON_HEADER, SELF_TEST_HEADER, SELF_TEST_PARAM } from './self-test';
-import { findSignedUrl, SIGNATURE_HEADER } from './signature';
-import { diagnoseRejectedSignature, MISSING_AUTH_TOKEN_REASON, MISSING_SIGNATURE_REASON } from './signature-diagnostics';
+import { checkSignature } from './signature-verdict';
 import { parseStatusCallback } from './status-callback';
 import { createStatusCommitQueue, type RecordedStatus, type StatusCommitOptions, type StatusCommitQueue } from './status-commit';
 
@@ -21,7 +24,7 @@ import { createStatusCommitQueue, type RecordedStatus, type StatusCommitOptions,
 // Twilio's paths; every request must carry a valid X-Twilio-Signature for the URL registered on the call; a
 // status event is committed before it is acknowledged; every request is kept in the callback inspector.
 
-export interface CallbackServerOptions {
+export interface CallbackServerOptions extends Partial<ListenerLimits> {
   db: Db;
   host: string;
   port: number;
@@ -41,9 +44,7 @@ export interface CallbackServerOptions {
   groupCommit?: Pick<StatusCommitOptions, 'maxBatch' | 'maxDelayMs'>;
   onRejected?(info: { count: number; reason: string | null; path: string }): void;
   clock?: () => number;
-  maxBodyBytes?: number;
   requestTimeoutMs?: number;
-  maxConcurrentRequests?: number;
   inspectorRetentionDays?: number;
   /** How long stop() waits for requests in flight before cutting connections (default 5 s). */
   stopTimeoutMs?: number;
@@ -57,6 +58,8 @@ export { REJECT_REASON_HEADER, SELF_TEST_HEADER, SELF_TEST_PARAM } from './self-
 
 const DAY_MS = 86_400_000;
 const PRUNE_INTERVAL_MS = 3_600_000;
+/** Twilio's callbacks carry about 40 fields; a form with more is not Twilio's and is not parsed further. */
+const MAX_FORM_FIELDS = 256;
 /** Stored instead of a status code when the client went away before we answered (nginx's convention). */
 const CLIENT_CLOSED = 499;
 
@@ -76,14 +79,24 @@ type Exchange = Omit<CallbackRequestInput, 'responseStatus' | 'latencyMs'> & {
   closed?: boolean;
 };
 
+/** A callback's form: as signed (repeated keys kept), one value per key, and the body's size. */
+interface CallbackForm {
+  signed: FormFields;
+  flat: Record<string, string>;
+  bytes: number;
+}
+
 export class CallbackServer {
   private readonly log = createLogger('callbacks');
-  private readonly opts: Required<Omit<CallbackServerOptions, 'onStatusRecorded' | 'onStatusesRecorded' | 'onRejected' | 'groupCommit'>> &
-    Pick<CallbackServerOptions, 'onStatusRecorded' | 'onStatusesRecorded' | 'onRejected' | 'groupCommit'>;
+  private readonly opts: CallbackServerOptions & Required<Pick<CallbackServerOptions, 'clock' | 'requestTimeoutMs' | 'inspectorRetentionDays' | 'stopTimeoutMs'>>;
   private commits: StatusCommitQueue | null = null;
   private server: http.Server | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private active = 0;
+  private readonly guard: ListenerGuard;
+  private readonly rejectedRows = new DeferredWriter<{ row: CallbackRequestInput; counted: boolean }>((entries) => this.writeRows(entries));
+  /** When each connection was accepted: a request's latency counts from there (time queued included). */
+  private readonly acceptedAt = new WeakMap<Socket, number>();
   private stopping = false;
   private drainWaiters: (() => void)[] = [];
   private rejectedSignatures = 0;
@@ -93,13 +106,12 @@ export class CallbackServer {
   constructor(opts: CallbackServerOptions) {
     this.opts = {
       clock: Date.now,
-      maxBodyBytes: 64 * 1024,
       requestTimeoutMs: 10_000,
-      maxConcurrentRequests: 64,
       inspectorRetentionDays: 7,
       stopTimeoutMs: 5_000,
       ...opts,
     };
+    this.guard = new ListenerGuard({ ...opts, db: this.opts.db, clock: this.opts.clock, log: this.log });
   }
 
   async start(): Promise<{ port: number; localUrl: string }> {
@@ -112,6 +124,7 @@ export class CallbackServer {
     this.pruneInspectorSafely();
     this.pruneTimer = setInterval(() => this.pruneInspectorSafely(), PRUNE_INTERVAL_MS);
     this.pruneTimer.unref();
+    this.guard.start();
     this.commits = createStatusCommitQueue(db, {
       ...this.opts.groupCommit,
       onCommitted: (recorded) => this.notifyRecorded(recorded),
@@ -129,6 +142,7 @@ export class CallbackServer {
     });
     // A client that stops reading our answer is cut too.
     server.setTimeout(timeout * 2);
+    server.on('connection', (socket: Socket) => this.acceptedAt.set(socket, performance.now()));
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -165,6 +179,8 @@ export class CallbackServer {
     }
     server.closeAllConnections();
     await closed;
+    this.rejectedRows.flush();
+    this.guard.stop();
     // Anything still queued is committed now; its requests were cut, so Twilio retries or reconciliation fetches it.
     this.commits?.close();
     this.commits = null;
@@ -176,10 +192,15 @@ export class CallbackServer {
     return { rejectedSignatures: this.rejectedSignatures, lastCallbackAt: this.lastCallbackAt, rejectionReason: this.rejectionReason };
   }
 
+  /** A sentence for the connection status while the data folder's disk is low, else null. */
+  diskWarning(): string | null {
+    return this.guard.diskWarning();
+  }
+
   /** Deletes inspector rows older than the retention period; runs on start and hourly. Returns how many went. */
   pruneInspector(): number {
     const cutoff = new Date(this.opts.clock() - this.opts.inspectorRetentionDays * DAY_MS).toISOString();
-    return pruneCallbackRequests(this.opts.db, cutoff);
+    return pruneCallbackRequests(this.opts.db, cutoff) + this.guard.resyncBudget();
   }
 
   private pruneInspectorSafely(): void {
@@ -194,9 +215,12 @@ export class CallbackServer {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     // Only to split path and query; never used to rebuild the URL a signature is checked against.
     const url = parseTarget(req.url);
+    // The first request on a connection counts from the accept: time spent queued behind other work shows.
+    const acceptedAt = this.acceptedAt.get(req.socket);
+    this.acceptedAt.delete(req.socket);
     const exchange: Exchange = {
       receivedAt: nowIso(this.opts.clock),
-      startedAt: performance.now(),
+      startedAt: acceptedAt ?? performance.now(),
       method: (req.method ?? '').slice(0, 16),
       path: (url?.pathname ?? (req.url ?? '')).slice(0, 2048),
       query: (url?.search ?? '').slice(1, 2049),
@@ -213,9 +237,10 @@ export class CallbackServer {
       this.active -= 1;
       exchange.closed = true;
       this.storeExchange(exchange, res);
+      this.guard.noteRejection(statusOf(exchange, res), exchange.signatureVerdict, exchange.rejectionReason);
       if (this.active === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
     });
-    if (this.stopping || this.active > this.opts.maxConcurrentRequests) {
+    if (this.stopping) {
       send(res, 503, { 'Retry-After': '1', Connection: 'close' });
       return;
     }
@@ -238,18 +263,19 @@ export class CallbackServer {
     if (req.method !== 'POST') return send(res, 405, { Allow: 'POST' });
     if (!isFormContentType(req.headers['content-type'])) return send(res, 415);
 
-    let form: FormParams;
+    // Only once its body is in does a request count against the handler slots (see listener-guard.ts).
+    const body = await this.guard.admitBody(req, res, ex, () => (ex.bodyAborted = true));
+    if (body === null) return;
+    ex.bodyBytes = body.length;
+    let fields: FormFields;
     try {
-      form = parseForm(await readBody(req, this.opts.maxBodyBytes));
+      fields = parseForm(body, { maxFields: MAX_FORM_FIELDS });
     } catch (error) {
-      if (error instanceof BodyTooLargeError) {
-        ex.rejectionReason = `Body larger than ${this.opts.maxBodyBytes} bytes`;
-        req.resume(); // discard the rest instead of resetting the connection under the client's feet
-        return send(res, 413, { Connection: 'close' });
-      }
-      ex.bodyAborted = true;
-      return;
+      if (!(error instanceof TooManyFieldsError)) throw error;
+      ex.rejectionReason = `More than ${MAX_FORM_FIELDS} form fields`;
+      return send(res, 400, { Connection: 'close' });
     }
+    const form = { signed: fields, flat: firstValues(fields), bytes: body.length };
     ex.params = form.flat;
     ex.callSid = form.flat.CallSid?.slice(0, 64) ?? null;
 
@@ -268,7 +294,7 @@ export class CallbackServer {
     send(res, 200, { 'Content-Type': 'application/json' }, '{"ok":true}');
   }
 
-  private async handleStatus(req: IncomingMessage, res: ServerResponse, form: FormParams, ex: Exchange): Promise<void> {
+  private async handleStatus(req: IncomingMessage, res: ServerResponse, form: CallbackForm, ex: Exchange): Promise<void> {
     const selfTest = form.flat[SELF_TEST_PARAM];
     const attempt = selfTest === undefined && ex.callSid ? getCallAttemptBySid(this.opts.db, ex.callSid) : null;
     // The exact URL registered on this call; a callback we cannot tie to a call (orphan, self-test) may match
@@ -280,15 +306,14 @@ export class CallbackServer {
 
     const parsed = parseStatusCallback(form.flat, ex.receivedAt);
     if (!parsed.ok) {
-      ex.rejectionReason = parsed.error;
-      this.log.warn('Malformed status callback', { reason: parsed.error });
+      ex.rejectionReason = parsed.error; // counted in the rejection summary, not logged one by one
       return send(res, 400);
     }
     let result: RecordResult;
     try {
       // Committed together with the callbacks that arrived with it, inspector row included; answered after.
       ex.commit = 'waiting';
-      result = await this.commits!.submit({ event: parsed.event, inspectorRow: () => this.inspectorRow(ex, 204) });
+      result = await this.commits!.submit({ event: parsed.event, inspectorRow: () => this.guardedInspectorRow(ex, 204) });
       ex.commit = 'committed';
     } catch (error) {
       // Not acknowledged: Twilio logs the failure, and reconciliation fetches the status later.
@@ -322,60 +347,55 @@ export class CallbackServer {
     this.opts.onStatusesRecorded?.(recorded);
   }
 
-  private handleTwiml(req: IncomingMessage, res: ServerResponse, form: FormParams, ex: Exchange, attemptId: number): void {
+  private handleTwiml(req: IncomingMessage, res: ServerResponse, form: CallbackForm, ex: Exchange, attemptId: number): void {
     const twimlUrl = getCallAttempt(this.opts.db, attemptId)?.twimlUrl ?? null;
     if (!this.verifySignature(req, res, form, ex, twimlUrl ? [twimlUrl] : [], false)) return;
     const actionUrl = safeGatherUrl(twimlUrl!, attemptId);
     const twiml = actionUrl === null ? null : this.opts.voice.reminderTwiml(attemptId, actionUrl, form.flat);
     if (twiml === null) return send(res, 404);
-    send(res, 200, { 'Content-Type': 'text/xml; charset=utf-8' }, twiml);
+    sendXml(res, 200, twiml);
   }
 
-  private handleGather(req: IncomingMessage, res: ServerResponse, form: FormParams, ex: Exchange, attemptId: number): void {
-    const twimlUrl = getCallAttempt(this.opts.db, attemptId)?.twimlUrl ?? null;
+  private handleGather(req: IncomingMessage, res: ServerResponse, form: CallbackForm, ex: Exchange, attemptId: number): void {
+    const attempt = getCallAttempt(this.opts.db, attemptId);
+    const twimlUrl = attempt?.twimlUrl ?? null;
     const actionUrl = twimlUrl ? safeGatherUrl(twimlUrl, attemptId) : null;
     if (!this.verifySignature(req, res, form, ex, actionUrl ? [actionUrl] : [], false)) return;
-    const twiml = this.opts.voice.gatherTwiml(attemptId, form.flat.Digits ?? '', form.flat);
-    send(res, 200, { 'Content-Type': 'text/xml; charset=utf-8' }, twiml);
+    // A signed /gather can be replayed later: it counts only for this attempt's call, while the call is on.
+    const verdict = judgeKeypadAnswer(attempt, form.flat.CallSid, this.opts.clock());
+    if (!verdict.accept) {
+      ex.rejectionReason = verdict.reason;
+      return sendXml(res, 200, IGNORED_KEYPAD_TWIML);
+    }
+    sendXml(res, 200, this.opts.voice.gatherTwiml(attemptId, form.flat.Digits ?? '', form.flat));
   }
 
   /** True when the request is Twilio's; otherwise answers 403, counts it and says why. */
   private verifySignature(
     req: IncomingMessage,
     res: ServerResponse,
-    form: FormParams,
+    form: CallbackForm,
     ex: Exchange,
     candidates: readonly string[],
     selfTest: boolean,
   ): boolean {
-    const authToken = this.opts.getAuthToken();
-    const signature = headerValue(req.headers, SIGNATURE_HEADER);
-    let reason: string;
-    if (!authToken) {
-      ex.signatureVerdict = 'not-checked';
-      reason = MISSING_AUTH_TOKEN_REASON;
-    } else if (!signature) {
-      ex.signatureVerdict = 'missing';
-      reason = MISSING_SIGNATURE_REASON;
-    } else if (findSignedUrl(authToken, signature, candidates, form.signed) !== null) {
-      ex.signatureVerdict = 'valid';
-      return true;
-    } else {
-      ex.signatureVerdict = 'invalid';
-      reason = diagnoseRejectedSignature({
-        authToken,
-        signature,
-        params: form.signed,
-        expectedUrls: candidates,
-        request: { target: req.url ?? '/', headers: req.headers },
-      }).reason;
-    }
+    const check = checkSignature({
+      authToken: this.opts.getAuthToken(),
+      headers: req.headers,
+      target: req.url ?? '/',
+      form,
+      candidates,
+      sampler: this.guard.sampler,
+    });
+    ex.signatureVerdict = check.verdict;
+    if (check.reason === null) return true;
+    const reason = check.reason;
     ex.rejectionReason = reason;
     ex.counted = true;
     this.rejectedSignatures += 1;
-    if (reason !== this.rejectionReason) this.log.warn('Rejected a callback', { path: ex.path, reason });
-    this.rejectionReason = reason;
-    send(res, 403, selfTest ? { [REJECT_REASON_HEADER]: safeHeaderValue(reason) } : {});
+    // The connection panel keeps the last reason that says something; the summary line counts the rest.
+    if (check.diagnosed) this.rejectionReason = reason;
+    this.guard.answerRejection(res, () => send(res, 403, selfTest ? { [REJECT_REASON_HEADER]: safeHeaderValue(reason) } : {}));
     try {
       this.opts.onRejected?.({ count: this.rejectedSignatures, reason, path: ex.path });
     } catch (error) {
@@ -384,28 +404,53 @@ export class CallbackServer {
     return false;
   }
 
-  /** After the response: one commit for the inspector row and, for a rejection, the persisted counter and reason. */
+  /**
+   * After the response: the inspector row and, for a rejection, the persisted counter and reason. A valid
+   * request's row is committed now; rejected ones are written in batches (deferred-writer.ts).
+   */
   private storeExchange(ex: Exchange, res: ServerResponse): void {
     if (ex.commit) return; // written by the group commit (or will be, when the wait for it ends)
-    const status = ex.bodyAborted ? 408 : res.writableFinished ? res.statusCode : CLIENT_CLOSED;
+    const { startedAt, counted, bodyAborted: _bodyAborted, commit: _commit, closed: _closed, ...exchange } = ex;
+    const row = { ...exchange, responseStatus: statusOf(ex, res), latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000 };
+    // Pending rejected rows go first, in the same transaction: the inspector keeps the order requests ended in.
+    if (ex.signatureVerdict === 'valid') this.writeRows([...this.rejectedRows.drain(), { row, counted }]);
+    else this.rejectedRows.add({ row, counted });
+  }
+
+  private writeRows(entries: { row: CallbackRequestInput; counted: boolean }[]): void {
     const { db } = this.opts;
     try {
       db.transaction(() => {
-        insertCallbackRequest(db, this.inspectorRow(ex, status));
-        if (ex.counted) {
-          incrementCounter(db, REJECTED_SIGNATURES_KEY);
-          if (ex.rejectionReason) setMeta(db, LAST_REJECTION_REASON_KEY, ex.rejectionReason);
+        for (const entry of entries) {
+          // Null for a rejected request while the disk is low; otherwise rejected requests keep an excerpt.
+          const row = this.guard.inspectorRow(entry.row);
+          if (row) {
+            insertCallbackRequest(db, row);
+            this.guard.noteStored(storedBytesOf(row));
+          }
+        }
+        const counted = entries.filter((entry) => entry.counted).length;
+        if (counted > 0) {
+          incrementCounter(db, REJECTED_SIGNATURES_KEY, counted);
+          if (this.rejectionReason) setMeta(db, LAST_REJECTION_REASON_KEY, this.rejectionReason);
         }
       })();
     } catch (error) {
-      this.log.warn('Could not store a request in the callback inspector', { path: ex.path, error });
+      this.log.warn('Could not store requests in the callback inspector', { requests: entries.length, error });
     }
   }
 
-  private inspectorRow(ex: Exchange, responseStatus: number): CallbackRequestInput {
-    const { startedAt, counted: _counted, bodyAborted: _bodyAborted, commit: _commit, closed: _closed, ...row } = ex;
-    return { ...row, responseStatus, latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000 };
+  /** A valid status callback's inspector row, written inside its group commit (disk budget applied, as for every row). */
+  private guardedInspectorRow(ex: Exchange, responseStatus: number): CallbackRequestInput | null {
+    const { startedAt, counted: _counted, bodyAborted: _bodyAborted, commit: _commit, closed: _closed, ...exchange } = ex;
+    const row = this.guard.inspectorRow({ ...exchange, responseStatus, latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000 });
+    if (row) this.guard.noteStored(storedBytesOf(row));
+    return row;
   }
+}
+
+function statusOf(ex: Exchange, res: ServerResponse): number {
+  return ex.bodyAborted ? 408 : res.writableFinished ? res.statusCode : CLIENT_CLOSED;
 }
 
 function parseTarget(target: string | undefined): URL | null {
@@ -422,15 +467,4 @@ function safeGatherUrl(twimlUrl: string, attemptId: number): string | null {
   } catch {
     return null;
   }
-}
-
-function send(res: ServerResponse, status: number, headers: Record<string, string> = {}, body = ''): void {
-  if (res.headersSent) return;
-  res.writeHead(status, {
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Length': String(Buffer.byteLength(body)),
-    ...headers,
-  });
-  res.end(body);
 }

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
-import twilio from 'twilio';
-import type { SignedParams } from './signature';
+import { signedParamString, type SignedParams } from './signature';
 
 // When a signature check fails, find out which URL Twilio actually signed by trying the usual ways a URL gets
 // bent between Twilio and this server (http vs https, another host, a port, a trailing slash, another path, a
@@ -15,6 +14,10 @@ export const MISSING_AUTH_TOKEN_REASON = `${PREFIX} no Twilio auth token is set,
 
 /** Upper bound on HMACs computed for one rejected request (a flood of forged requests must stay cheap). */
 export const MAX_VARIANTS = 400;
+/** Hosts taken from request headers (Host, X-Forwarded-Host, X-Original-Host): few, and only plausible names. */
+const MAX_HEADER_HOSTS = 3;
+const HOST_SHAPE = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]{1,253})(:\d{1,5})?$/i;
+const MAX_TARGET_CHARS = 2048;
 
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 
@@ -31,6 +34,8 @@ export interface SignatureDiagnosisInput {
   /** The URLs this server checked the request against, most likely first (may be empty). */
   expectedUrls: readonly string[];
   request: RejectedRequest;
+  /** HMACs allowed for this diagnosis (default MAX_VARIANTS). */
+  maxVariants?: number;
 }
 
 export interface SignatureDiagnosis {
@@ -96,12 +101,14 @@ function unique<T>(items: readonly T[]): T[] {
  * requested judging by the headers), fewest changes first. The expected URL itself is not included.
  */
 export function signatureUrlVariants(expectedUrl: string | null, request: RejectedRequest): string[] {
-  const { target } = request;
+  // Whatever the client sent is bounded before it multiplies into URLs: the target's length, and the hosts.
+  const target = request.target.slice(0, MAX_TARGET_CHARS);
   // Usually origin-form (`/status?x=1`); a client talking to us as to a proxy sends the absolute URL.
   const received = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? splitUrl(target) : splitUrl(`http://placeholder${target.startsWith('/') ? '' : '/'}${target}`);
   const headerHosts = ['host', 'x-forwarded-host', 'x-original-host']
     .map((name) => firstHeader(request.headers, name))
-    .filter((value): value is string => value !== null)
+    .filter((value): value is string => value !== null && HOST_SHAPE.test(value))
+    .slice(0, MAX_HEADER_HOSTS)
     .map(splitHostPort);
   const base: UrlParts | null = expectedUrl === null ? null : splitUrl(expectedUrl);
   if (expectedUrl !== null && base === null) return [];
@@ -136,24 +143,28 @@ export function signatureUrlVariants(expectedUrl: string | null, request: Reject
     .slice(0, MAX_VARIANTS);
 }
 
-function signs(input: SignatureDiagnosisInput, url: string): boolean {
+function signs(input: SignatureDiagnosisInput, url: string, paramString: string): boolean {
   // Exact comparison (not validateRequest, which also tries port forms): the sentence must name the URL itself.
-  const expected = Buffer.from(twilio.getExpectedTwilioSignature(input.authToken, url, input.params));
+  const expected = Buffer.from(crypto.createHmac('sha1', input.authToken).update(Buffer.from(url + paramString, 'utf-8')).digest('base64'));
   const given = Buffer.from(input.signature);
   return expected.length === given.length && crypto.timingSafeEqual(expected, given);
 }
 
 /** Names the URL Twilio signed (and the one we expected), or says that no URL explains the signature. */
 export function diagnoseRejectedSignature(input: SignatureDiagnosisInput): SignatureDiagnosis {
-  const perUrlBudget = Math.max(1, Math.floor(MAX_VARIANTS / Math.max(1, input.expectedUrls.length)));
+  const paramString = signedParamString(input.params);
+  const budget = Math.min(MAX_VARIANTS, input.maxVariants ?? MAX_VARIANTS);
+  const perUrlBudget = Math.max(1, Math.floor(budget / Math.max(1, input.expectedUrls.length)));
   for (const expectedUrl of input.expectedUrls) {
     const signedUrl = signatureUrlVariants(expectedUrl, input.request)
       .slice(0, perUrlBudget)
-      .find((url) => signs(input, url));
+      .find((url) => signs(input, url, paramString));
     if (signedUrl) return { signedUrl, expectedUrl, reason: `${PREFIX} Twilio signs ${signedUrl} but this server expects ${expectedUrl}.` };
   }
   if (input.expectedUrls.length === 0) {
-    const signedUrl = signatureUrlVariants(null, input.request).find((url) => signs(input, url));
+    const signedUrl = signatureUrlVariants(null, input.request)
+      .slice(0, budget)
+      .find((url) => signs(input, url, paramString));
     if (signedUrl) {
       return {
         signedUrl,

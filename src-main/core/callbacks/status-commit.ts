@@ -8,8 +8,8 @@ import { recordStatusEvent, type RecordResult, type StatusEventInput } from '../
 
 export interface StatusWrite {
   event: StatusEventInput;
-  /** The inspector row, built when the write is applied (so its latency covers the wait for the flush). */
-  inspectorRow?: () => CallbackRequestInput;
+  /** The inspector row, built when the write is applied (so its latency covers the wait for the flush); null: none. */
+  inspectorRow?: () => CallbackRequestInput | null;
 }
 
 export interface RecordedStatus {
@@ -31,7 +31,8 @@ export type StatusCommitQueue = GroupCommitQueue<StatusWrite, RecordResult>;
 
 export function applyStatusWrite(db: Db, write: StatusWrite): RecordResult {
   const result = recordStatusEvent(db, write.event);
-  if (write.inspectorRow) insertCallbackRequest(db, write.inspectorRow());
+  const row = write.inspectorRow?.();
+  if (row) insertCallbackRequest(db, row);
   return result;
 }
 

@@ -5,11 +5,15 @@ import type { EngineContext } from '../engine-context';
 import { getAppointment, setAppointmentConfirmation } from '../store/appointments';
 import { getCallAttempt, setAttemptConfirmation } from '../store/call-attempts';
 import { nowIso } from '../store/database';
-import { buildGatherReplyTwiml, buildReminderTwiml } from '../twilio/reminder-twiml';
+import { createLogger } from '../logging/logger';
+import { buildGatherReplyTwiml } from '../twilio/reminder-twiml';
+import { reminderVoice } from '../twilio/reminder-voice';
 import type { UiPushes } from '../ui-pushes';
 
 // What a reminder call says (TwiML for the call's voice URL) and what a key pressed on it means (the keypad
 // answer, stored on the attempt and the appointment). The callback listener asks this room for both.
+
+const log = createLogger('voice');
 
 export class Voice {
   constructor(
@@ -26,7 +30,10 @@ export class Voice {
     const attempt = getCallAttempt(this.ctx.db, attemptId);
     const appointment = attempt ? getAppointment(this.ctx.db, attempt.appointmentId) : null;
     if (!appointment) return null;
-    return buildReminderTwiml({ message: this.renderMessage(appointment), gatherActionUrl });
+    const { message, scheduling } = this.ctx.getSettings();
+    const voice = reminderVoice({ template: message.message_template, timezone: scheduling.timezone, appointment, gatherActionUrl });
+    if (voice.problem) log.warn(voice.problem, { attemptId }); // the problem names no patient value
+    return voice.twiml;
   }
 
   gatherTwiml(attemptId: number, digits: string): string {

@@ -21,7 +21,7 @@ export interface ConnectionDeps {
   practice(): boolean;
   credential(name: CredentialName): string | null;
   authToken(): string | null;
-  listener: Pick<CallbackListener, 'localUrl' | 'stats'>;
+  listener: Pick<CallbackListener, 'localUrl' | 'stats' | 'diskWarning'>;
   /** Pushes the status line to the UI (throttled by the caller). */
   changed(): void;
 }
@@ -80,6 +80,7 @@ export class ConnectionService {
       lastCallbackAt: stats ? stats.lastCallbackAt : lastValidStatusCallbackAt(db),
       rejectedSignatures: stats ? stats.rejectedSignatures : getCounter(db, REJECTED_SIGNATURES_KEY),
       rejectionReason: stats ? stats.rejectionReason : getMeta(db, LAST_REJECTION_REASON_KEY),
+      diskWarning: this.deps.listener.diskWarning(),
     });
   }
 

@@ -60,6 +60,8 @@ export function describeConnection(input: {
   lastCallbackAt: string | null;
   rejectedSignatures: number;
   rejectionReason: string | null;
+  /** Low disk space where the data folder is (listener-guard.ts), said before it makes writes fail. */
+  diskWarning?: string | null;
 }): ConnectionStatus {
   const { route, tunnel } = input;
   return {
@@ -71,7 +73,7 @@ export function describeConnection(input: {
     lastCallbackAt: input.lastCallbackAt,
     rejectedSignatures: input.rejectedSignatures,
     rejectionReason: input.rejectionReason,
-    summary: summaryLine(route, input.practice, tunnel),
+    summary: input.diskWarning ? `${summaryLine(route, input.practice, tunnel)}. ${input.diskWarning}` : summaryLine(route, input.practice, tunnel),
   };
 }
 

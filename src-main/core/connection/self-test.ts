@@ -20,13 +20,15 @@ export interface SelfTestResult {
 export interface SelfTestOptions {
   /** The public URL Twilio posts status callbacks to, e.g. https://abc.ngrok-free.app/status. */
   statusCallbackUrl: string;
-  /** Our callback server on this computer, e.g. http://127.0.0.1:8080. */
-  localBaseUrl: string;
+  /** Our callback server on this computer, e.g. http://127.0.0.1:8080; null when none runs here (only the public path is probed). */
+  localBaseUrl: string | null;
   authToken: string;
   /** The URL to sign; defaults to statusCallbackUrl (tests pass a wrong one). */
   signUrl?: string;
   fetchImpl?: typeof fetch;
   timeoutMs?: number;
+  /** The probe's token (random when absent): `tunnel check` looks for it in the running engine's inspector. */
+  nonce?: string;
 }
 
 /** ngrok's "endpoint offline / not found" codes, when its error page has no ngrok-error-code header. */
@@ -54,17 +56,20 @@ export async function runCallbackSelfTest(opts: SelfTestOptions): Promise<SelfTe
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
   // Hop 1: is our own callback server listening on this computer?
-  try {
-    const health = await fetchImpl(new URL('/health', opts.localBaseUrl), { signal: AbortSignal.timeout(Math.min(timeoutMs, 3_000)) });
-    if (!health.ok) throw new Error(`answered ${health.status}`);
-  } catch (error) {
-    return fail('server-not-listening', 'The callback server on this computer is not answering, so no call status can be received. Restart Reminder Desk.', [
-      `${opts.localBaseUrl}/health: ${describeFetchFailure(error)}`,
-    ]);
+  if (opts.localBaseUrl !== null) {
+    const localBaseUrl = opts.localBaseUrl;
+    try {
+      const health = await fetchImpl(new URL('/health', localBaseUrl), { signal: AbortSignal.timeout(Math.min(timeoutMs, 3_000)) });
+      if (!health.ok) throw new Error(`answered ${health.status}`);
+    } catch (error) {
+      return fail('server-not-listening', 'The callback server on this computer is not answering, so no call status can be received. Restart Reminder Desk.', [
+        `${localBaseUrl}/health: ${describeFetchFailure(error)}`,
+      ]);
+    }
   }
 
   // Hop 2-4: a signed callback through the public URL.
-  const nonce = crypto.randomBytes(12).toString('hex');
+  const nonce = opts.nonce ?? crypto.randomBytes(12).toString('hex');
   const params = { CallSid: `CA${'0'.repeat(8)}${crypto.randomBytes(12).toString('hex')}`, AccountSid: `AC${'0'.repeat(32)}`, CallStatus: 'completed', [SELF_TEST_PARAM]: nonce };
   const signature = twilio.getExpectedTwilioSignature(opts.authToken, opts.signUrl ?? opts.statusCallbackUrl, params);
   const started = Date.now();

@@ -82,7 +82,7 @@ export class RotatingFileSink implements LogSink {
     private readonly maxBytes: number,
     private readonly backupCount: number,
   ) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     this.size = fs.existsSync(file) ? fs.statSync(file).size : 0;
   }
 

@@ -1,13 +1,16 @@
 import type { AppState, HandlerSlice } from '../api/contract';
+import type { AppointmentService } from '../appointments/appointment-service';
 import type { EngineContext } from '../engine-context';
 import { setMeta } from '../store/app-meta';
+import { loadSampleAppointments } from './load-sample';
 import type { PracticeMode } from './practice-mode';
 
 export function practiceHandlers(
   ctx: EngineContext,
-  practice: Pick<PracticeMode, 'enable' | 'disable'>,
+  practice: Pick<PracticeMode, 'enable' | 'disable' | 'active'>,
   state: () => AppState,
-): HandlerSlice<'setup/start-practice' | 'setup/leave-practice'> {
+  importFile: AppointmentService['importFile'],
+): HandlerSlice<'setup/start-practice' | 'setup/leave-practice' | 'practice/load-sample'> {
   return {
     'setup/start-practice': async () => {
       await practice.enable();
@@ -20,5 +23,7 @@ export function practiceHandlers(
       setMeta(ctx.db, 'setup_complete', '0');
       return state();
     },
+
+    'practice/load-sample': () => loadSampleAppointments({ practice: practice.active, file: ctx.sampleAppointmentsFile, importFile }),
   };
 }

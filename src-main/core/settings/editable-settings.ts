@@ -1,25 +1,14 @@
-import type { EditableSettings } from '../api/contract';
+import { EDITABLE_SETTING_KEYS, type EditableSettings } from '../api/contract';
 import type { Settings, SettingsInput } from './schema';
 
-// The settings staff may change in the app, as a table from each UI name to its settings.yaml key: the two
-// mappings (settings -> screen, screen patch -> settings patch) are derived from it instead of written twice.
+// The settings staff may change in the app map to settings.yaml keys through one table (EDITABLE_SETTING_KEYS in the
+// contract): both directions (settings -> screen, screen patch -> settings patch) are derived from it.
 
-type Section = keyof Settings;
-export const EDITABLE_SETTINGS = {
-  messageTemplate: ['message', 'message_template'],
-  callsPerSecond: ['calling', 'calls_per_second'],
-  maxRetries: ['calling', 'max_retries'],
-  retryDelaySeconds: ['calling', 'retry_delay_seconds'],
-  callTimeoutSeconds: ['calling', 'call_timeout_seconds'],
-  detectVoicemail: ['calling', 'detect_voicemail'],
-  callingHours: ['scheduling', 'calling_hours'],
-  timezone: ['scheduling', 'timezone'],
-  defaultRegion: ['phone', 'default_region'],
-} as const satisfies Record<keyof EditableSettings, readonly [Section, string]>;
+const EDITABLE = Object.entries(EDITABLE_SETTING_KEYS).map(([name, key]) => [name, ...key.split('.')] as [keyof EditableSettings, keyof Settings, string]);
 
 export function toEditableSettings(settings: Settings): EditableSettings {
   const out: Record<string, unknown> = {};
-  for (const [name, [section, key]] of Object.entries(EDITABLE_SETTINGS)) {
+  for (const [name, section, key] of EDITABLE) {
     out[name] = (settings[section] as Record<string, unknown>)[key];
   }
   return out as unknown as EditableSettings;
@@ -27,10 +16,9 @@ export function toEditableSettings(settings: Settings): EditableSettings {
 
 export function toSettingsPatch(patch: Partial<EditableSettings>): SettingsInput {
   const out: Record<string, Record<string, unknown>> = {};
-  for (const [name, [section, key]] of Object.entries(EDITABLE_SETTINGS)) {
-    let value = patch[name as keyof EditableSettings];
+  for (const [name, section, key] of EDITABLE) {
+    const value = patch[name];
     if (value === undefined) continue;
-    if (name === 'defaultRegion') value = String(value).toUpperCase();
     (out[section] ??= {})[key] = value;
   }
   return out as SettingsInput;

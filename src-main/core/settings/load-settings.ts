@@ -104,9 +104,9 @@ export function saveSettings(file: string, patch: SettingsInput): Settings {
   };
   apply([], patch);
   const next = parseSettings(doc.toJSON(), file);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, doc.toString(), 'utf8');
+  fs.writeFileSync(tmp, doc.toString(), { encoding: 'utf8', mode: 0o600 });
   fs.renameSync(tmp, file);
   return next;
 }

@@ -141,6 +141,17 @@ export const settingsSchema = z.looseObject({
       reconcile_after_minutes: z.number().positive().max(24 * 60).default(5),
     })
     .prefault({}),
+  import: z
+    .looseObject({
+      /** A clinic's day is a few hundred rows; these bound what one file can cost the app (memory, time). */
+      max_file_mb: z.number().positive().max(1024).default(20),
+      max_rows: z.number().int().positive().max(5_000_000).default(100_000),
+      /** .xlsx: the workbook's text (xl/sharedStrings.xml) unpacked, checked before anything is expanded. */
+      max_xlsx_shared_strings_mb: z.number().positive().max(1024).default(20),
+      /** .xlsx: every part of the workbook unpacked together. */
+      max_xlsx_unpacked_mb: z.number().positive().max(4096).default(100),
+    })
+    .prefault({}),
   batch: z
     .looseObject({
       /** How long a batch waits for open calls to reach a final status before it is closed as timed out. */

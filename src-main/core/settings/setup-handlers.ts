@@ -21,6 +21,8 @@ export function appState(ctx: EngineContext, practice: () => boolean, account: P
     timezone: settings.scheduling.timezone,
     fromNumber: account.fromNumber(),
     secretStorage: ctx.secrets.description,
+    // A saved token this computer can no longer read (keyring gone, profile moved): staff must enter it again.
+    secretProblem: practice() ? null : (ctx.secrets.readProblem?.('TWILIO_AUTH_TOKEN') ?? null),
   };
 }
 

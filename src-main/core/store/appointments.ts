@@ -129,3 +129,23 @@ export function listAppointments(db: Db, filter: AppointmentFilter = {}): Appoin
 export function setAppointmentConfirmation(db: Db, id: number, confirmation: Confirmation, now: string): void {
   db.prepare('UPDATE appointments SET confirmation = ?, updated_at = ? WHERE id = ?').run(confirmation, now, id);
 }
+
+/**
+ * Appointments whose reminder is due: still in the future, inside the reminder horizon, and never put in any
+ * batch. Searches appointments_by_time for the range and call_attempts_by_appointment for "not in a batch"
+ * (asserted with EXPLAIN QUERY PLAN in the tests), so a year of appointments costs nothing per check.
+ */
+export const DUE_REMINDERS_SQL = `
+  SELECT ap.id FROM appointments ap
+  WHERE ap.appointment_utc > @fromUtc AND ap.appointment_utc <= @toUtc
+    AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.appointment_id = ap.id)
+  ORDER BY ap.appointment_utc, ap.id
+  LIMIT @limit`;
+
+/** Ids of appointments after `fromUtc` and up to `toUtc` that no batch has taken yet (the scheduler's due reminders). */
+export function appointmentIdsWithoutAttempt(db: Db, range: { fromUtc: string; toUtc: string; limit: number }): number[] {
+  return db
+    .prepare<{ fromUtc: string; toUtc: string; limit: number }, { id: number }>(DUE_REMINDERS_SQL)
+    .all(range)
+    .map((row) => row.id);
+}

@@ -221,3 +221,59 @@ export function nextPendingAttemptExcept(db: Db, batchId: string, excludeIds: re
     .get(batchId, JSON.stringify(excludeIds));
   return row ? rowToCallAttempt(row) : null;
 }
+
+/** One page of a batch's attempts in dial order, after position `afterPosition` (the export reads a page at a time). */
+export function batchAttemptsPage(db: Db, batchId: string, afterPosition: number, limit: number): CallAttempt[] {
+  return db
+    .prepare<[string, number, number], CallAttemptRow>('SELECT * FROM call_attempts WHERE batch_id = ? AND position > ? ORDER BY position LIMIT ?')
+    .all(batchId, afterPosition, limit)
+    .map(rowToCallAttempt);
+}
+
+/**
+ * Other unresolved dials to the same number that started earlier (within the window from `since`): an interrupted
+ * dial waits for these, so two dials to one household adopt their calls in dial order.
+ */
+export function earlierUnresolvedDials(db: Db, attempt: { id: number; toNumber: string; dialStartedAt: string }, since: string): number[] {
+  return db
+    .prepare<[string, number, string, string, string, number], { id: number }>(
+      `SELECT id FROM call_attempts
+       WHERE to_number = ? AND id != ? AND state = 'dialing' AND dial_started_at >= ?
+         AND (dial_started_at < ? OR (dial_started_at = ? AND id < ?))`,
+    )
+    .all(attempt.toNumber, attempt.id, since, attempt.dialStartedAt, attempt.dialStartedAt, attempt.id)
+    .map((row) => row.id);
+}
+
+export function callAttemptRowBySid(db: Db, callSid: string): CallAttemptRow | undefined {
+  return cachedStatement<[string], CallAttemptRow>(db, 'SELECT * FROM call_attempts WHERE call_sid = ?').get(callSid);
+}
+
+/** The call's state derived from its events (status-events.ts folds each event and writes the result here). */
+export type DerivedCallState = Pick<
+  CallAttemptRow,
+  | 'id'
+  | 'status'
+  | 'is_final'
+  | 'status_source'
+  | 'last_sequence_number'
+  | 'answered'
+  | 'answered_by'
+  | 'duration_seconds'
+  | 'error_code'
+  | 'error_message'
+  | 'started_at'
+  | 'ended_at'
+  | 'updated_at'
+>;
+
+export function updateDerivedState(db: Db, next: DerivedCallState): void {
+  cachedStatement(
+    db,
+    `UPDATE call_attempts SET status = @status, is_final = @is_final, status_source = @status_source,
+       last_sequence_number = @last_sequence_number, answered = @answered, answered_by = @answered_by,
+       duration_seconds = @duration_seconds, error_code = @error_code, error_message = @error_message,
+       started_at = @started_at, ended_at = @ended_at, updated_at = @updated_at
+     WHERE id = @id`,
+  ).run(next);
+}

@@ -1,8 +1,9 @@
 import type { Db } from './database';
 import { cachedStatement } from './statement-cache';
 
-// The callback inspector: every request that reached the public listener, kept for `callbacks.retention_days`.
-// Headers arrive here already stripped of secrets (X-Twilio-Signature, Authorization, Cookie).
+// The callback inspector: every request that reached the public listener, kept for `callbacks.retention_days`
+// and within a size budget (oldest out first). Headers arrive here already stripped of secrets (X-Twilio-Signature,
+// Authorization, Cookie); requests that failed the signature arrive with a capped excerpt of their body only.
 
 export type SignatureVerdict = 'valid' | 'invalid' | 'missing' | 'not-checked';
 
@@ -20,6 +21,8 @@ export interface CallbackRequestInput {
   rejectionReason: string | null;
   responseStatus: number;
   latencyMs: number;
+  /** Size of the body as received, when only an excerpt of it is stored in `params`. */
+  bodyBytes?: number | null;
 }
 
 export interface CallbackRequest extends CallbackRequestInput {
@@ -39,6 +42,7 @@ interface CallbackRequestRow {
   rejection_reason: string | null;
   response_status: number;
   latency_ms: number;
+  body_bytes: number | null;
 }
 
 function rowToCallbackRequest(row: CallbackRequestRow): CallbackRequest {
@@ -55,7 +59,30 @@ function rowToCallbackRequest(row: CallbackRequestRow): CallbackRequest {
     rejectionReason: row.rejection_reason,
     responseStatus: row.response_status,
     latencyMs: row.latency_ms,
+    // Only rows that keep an excerpt know a body size of their own (valid rows keep the whole body).
+    ...(row.body_bytes === null ? {} : { bodyBytes: row.body_bytes }),
   };
+}
+
+/** Fixed cost of a row besides its text (ids, numbers, index entries), so a flood of tiny rows still counts. */
+const ROW_OVERHEAD_BYTES = 64;
+
+function serialize(request: CallbackRequestInput): { headers: string; body: string; storedBytes: number } {
+  const headers = JSON.stringify(request.headers);
+  const body = request.params === null ? '' : JSON.stringify(request.params);
+  const storedBytes =
+    ROW_OVERHEAD_BYTES +
+    Buffer.byteLength(headers) +
+    Buffer.byteLength(body) +
+    Buffer.byteLength(request.path) +
+    Buffer.byteLength(request.query) +
+    Buffer.byteLength(request.rejectionReason ?? '');
+  return { headers, body, storedBytes };
+}
+
+/** The bytes a request counts against the inspector's budget once stored. */
+export function storedBytesOf(request: CallbackRequestInput): number {
+  return serialize(request).storedBytes;
 }
 
 /** The newest inspector row's id (0 when none): where `callbacks --tail` starts. */
@@ -64,23 +91,26 @@ export function lastCallbackRequestId(db: Db): number {
 }
 
 export function insertCallbackRequest(db: Db, request: CallbackRequestInput): number {
+  const { headers, body, storedBytes } = serialize(request);
   const result = cachedStatement(
     db,
-    `INSERT INTO callback_requests (received_at, method, path, query, headers, body, call_sid, signature_verdict, rejection_reason, response_status, latency_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO callback_requests (received_at, method, path, query, headers, body, call_sid, signature_verdict, rejection_reason, response_status, latency_ms, stored_bytes, body_bytes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       request.receivedAt,
       request.method,
       request.path,
       request.query,
-      JSON.stringify(request.headers),
-      request.params === null ? '' : JSON.stringify(request.params),
+      headers,
+      body,
       request.callSid,
       request.signatureVerdict,
       request.rejectionReason,
       request.responseStatus,
       request.latencyMs,
+      storedBytes,
+      request.bodyBytes ?? null,
     );
   return Number(result.lastInsertRowid);
 }
@@ -138,4 +168,39 @@ export function lastValidStatusCallbackAt(db: Db): string | null {
       )
       .get()?.at ?? null
   );
+}
+
+/** Bytes the inspector's rows count against its budget. */
+export function callbackRequestsBytes(db: Db): number {
+  return db.prepare<[], { total: number }>('SELECT COALESCE(SUM(stored_bytes), 0) AS total FROM callback_requests').get()!.total;
+}
+
+/**
+ * Deletes the oldest rows until the inspector holds at most `maxBytes`; rows whose signature was not valid go
+ * first (a flood of forged requests must not erase the record of Twilio's real callbacks), then the oldest of
+ * any kind. Returns how many rows went.
+ */
+export function trimCallbackRequests(db: Db, maxBytes: number): number {
+  const trim = db.prepare<[number], unknown>(
+    `DELETE FROM callback_requests WHERE id IN (
+       SELECT id FROM (
+         SELECT id, stored_bytes, SUM(stored_bytes) OVER (ORDER BY id ROWS UNBOUNDED PRECEDING) AS running
+         FROM callback_requests WHERE signature_verdict <> 'valid'
+       ) WHERE running - stored_bytes < ?)`,
+  );
+  const trimAny = db.prepare<[number], unknown>(
+    `DELETE FROM callback_requests WHERE id IN (
+       SELECT id FROM (
+         SELECT id, stored_bytes, SUM(stored_bytes) OVER (ORDER BY id ROWS UNBOUNDED PRECEDING) AS running
+         FROM callback_requests
+       ) WHERE running - stored_bytes < ?)`,
+  );
+  return db.transaction(() => {
+    let excess = callbackRequestsBytes(db) - maxBytes;
+    if (excess <= 0) return 0;
+    let deleted = trim.run(excess).changes;
+    excess = callbackRequestsBytes(db) - maxBytes;
+    if (excess > 0) deleted += trimAny.run(excess).changes;
+    return deleted;
+  })();
 }

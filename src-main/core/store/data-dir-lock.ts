@@ -47,7 +47,7 @@ function isStale(info: LockInfo | null, dir: string): boolean {
 export function lockDataDir(dataDir: string): () => void {
   const dir = path.resolve(dataDir);
   const file = path.join(dir, 'engine.lock');
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const info: LockInfo = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {

@@ -126,4 +126,31 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'status events keep the call resource times in their own columns',
+    sql: `
+      ALTER TABLE status_events ADD COLUMN started_at TEXT;
+      ALTER TABLE status_events ADD COLUMN ended_at TEXT;
+      -- Version 1 kept them inside Twilio's raw parameters under internal keys; move them out.
+      UPDATE status_events
+        SET started_at = json_extract(params, '$.__startedAt'),
+            ended_at = json_extract(params, '$.__endedAt'),
+            params = json_remove(params, '$.__startedAt', '$.__endedAt')
+        WHERE json_extract(params, '$.__startedAt') IS NOT NULL OR json_extract(params, '$.__endedAt') IS NOT NULL;
+    `,
+  },
+  {
+    version: 3,
+    name: 'callback inspector size budget',
+    // The inspector keeps a size budget (oldest out first): each row records the bytes it stores, and how big the
+    // body was when only an excerpt of it is kept.
+    sql: `
+      ALTER TABLE callback_requests ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE callback_requests ADD COLUMN body_bytes INTEGER;
+      UPDATE callback_requests SET stored_bytes =
+        length(CAST(headers AS BLOB)) + length(CAST(body AS BLOB)) + length(CAST(path AS BLOB)) + length(CAST(query AS BLOB))
+        + coalesce(length(CAST(rejection_reason AS BLOB)), 0) + 64;
+    `,
+  },
 ];

@@ -1,6 +1,6 @@
 import { isFinalStatus, shouldApply } from '../calls/call-status';
 import type { CallAttempt, CallStatus, StatusEvent, StatusSource } from '../domain';
-import { markPlaced, rowToCallAttempt, type CallAttemptRow } from './call-attempts';
+import { callAttemptRowBySid, markPlaced, rowToCallAttempt, updateDerivedState, type CallAttemptRow } from './call-attempts';
 import type { Db } from './database';
 import { cachedStatement } from './statement-cache';
 
@@ -45,6 +45,8 @@ interface StatusEventRow {
   twilio_timestamp: string | null;
   received_at: string;
   params: string;
+  started_at: string | null;
+  ended_at: string | null;
 }
 
 function rowToStatusEvent(row: StatusEventRow): StatusEvent {
@@ -76,8 +78,8 @@ function rowToInput(row: StatusEventRow): StatusEventInput {
     errorCode: row.error_code,
     errorMessage: params.ErrorMessage ?? null,
     twilioTimestamp: row.twilio_timestamp,
-    startedAt: params.__startedAt ?? null,
-    endedAt: params.__endedAt ?? null,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
     params,
     receivedAt: row.received_at,
   };
@@ -110,20 +112,10 @@ function applyToAttempt(db: Db, attempt: CallAttemptRow, event: StatusEventInput
     updated_at: event.receivedAt,
     id: attempt.id,
   };
-  cachedStatement(
-    db,
-    `UPDATE call_attempts SET status = @status, is_final = @is_final, status_source = @status_source,
-       last_sequence_number = @last_sequence_number, answered = @answered, answered_by = @answered_by,
-       duration_seconds = @duration_seconds, error_code = @error_code, error_message = @error_message,
-       started_at = @started_at, ended_at = @ended_at, updated_at = @updated_at
-     WHERE id = @id`,
-  ).run(next);
+  updateDerivedState(db, next);
   return applies;
 }
 
-function selectAttemptBySid(db: Db, callSid: string): CallAttemptRow | undefined {
-  return cachedStatement<[string], CallAttemptRow>(db, 'SELECT * FROM call_attempts WHERE call_sid = ?').get(callSid);
-}
 
 /**
  * Stores one status event and folds it into its call, in one transaction: when this returns the event is durable
@@ -131,14 +123,11 @@ function selectAttemptBySid(db: Db, callSid: string): CallAttemptRow | undefined
  */
 export function recordStatusEvent(db: Db, event: StatusEventInput): RecordResult {
   return db.transaction((): RecordResult => {
-    const attempt = selectAttemptBySid(db, event.callSid);
-    const params = { ...event.params };
-    if (event.startedAt) params.__startedAt = event.startedAt;
-    if (event.endedAt) params.__endedAt = event.endedAt;
+    const attempt = callAttemptRowBySid(db, event.callSid);
     const inserted = cachedStatement(
       db,
-      `INSERT OR IGNORE INTO status_events (call_sid, attempt_id, source, sequence_number, call_status, answered_by, duration_seconds, error_code, twilio_timestamp, received_at, params)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO status_events (call_sid, attempt_id, source, sequence_number, call_status, answered_by, duration_seconds, error_code, twilio_timestamp, received_at, params, started_at, ended_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         event.callSid,
@@ -151,12 +140,14 @@ export function recordStatusEvent(db: Db, event: StatusEventInput): RecordResult
         event.errorCode ?? null,
         event.twilioTimestamp ?? null,
         event.receivedAt,
-        JSON.stringify(params),
+        JSON.stringify(event.params),
+        event.startedAt ?? null,
+        event.endedAt ?? null,
       );
     if (inserted.changes === 0) return { stored: false, applied: false, attempt: attempt ? rowToCallAttempt(attempt) : null };
     if (!attempt) return { stored: true, applied: false, attempt: null };
     const applied = applyToAttempt(db, attempt, event);
-    return { stored: true, applied, attempt: rowToCallAttempt(selectAttemptBySid(db, event.callSid)!) };
+    return { stored: true, applied, attempt: rowToCallAttempt(callAttemptRowBySid(db, event.callSid)!) };
   })();
 }
 
@@ -173,8 +164,8 @@ export function recordCallPlaced(db: Db, attemptId: number, callSid: string, now
       )
       .all(callSid);
     db.prepare('UPDATE status_events SET attempt_id = ? WHERE call_sid = ? AND attempt_id IS NULL').run(attemptId, callSid);
-    for (const orphan of orphans) applyToAttempt(db, selectAttemptBySid(db, callSid)!, rowToInput(orphan));
-    return rowToCallAttempt(selectAttemptBySid(db, callSid)!);
+    for (const orphan of orphans) applyToAttempt(db, callAttemptRowBySid(db, callSid)!, rowToInput(orphan));
+    return rowToCallAttempt(callAttemptRowBySid(db, callSid)!);
   })();
 }
 

@@ -21,11 +21,23 @@ export class TwimlTooLongError extends Error {
 function ensureFits(twiml: string): string {
   if (twiml.length > MAX_TWIML_CHARS) {
     // A cut-off reminder could drop the date or place of the appointment: refuse rather than truncate silently.
+    // The message names no patient value: it is stored on the attempt and logged.
     throw new TwimlTooLongError(
-      `The reminder message is too long for a phone call (${twiml.length} characters of TwiML, Twilio allows ${MAX_TWIML_CHARS}). Shorten message.message_template.`,
+      `The reminder is too long for a phone call (${twiml.length} characters of TwiML, Twilio allows ${MAX_TWIML_CHARS}). ` +
+        "Shorten message.message_template, or this appointment's name or location.",
     );
   }
   return twiml;
+}
+
+/**
+ * Characters XML 1.0 can't hold (NUL and the other C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone
+ * surrogates) make the TwiML builder throw with the whole text in its message. Imports refuse them now; a
+ * value stored before that must still give a call, not an error that carries the patient's details.
+ */
+export function speakableText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, ' ');
 }
 
 function addGather(response: twilio.twiml.VoiceResponse, gatherActionUrl: string): void {
@@ -41,7 +53,7 @@ function addGather(response: twilio.twiml.VoiceResponse, gatherActionUrl: string
  */
 export function buildReminderTwiml(opts: { message: string; gatherActionUrl: string | null }): string {
   const response = new twilio.twiml.VoiceResponse();
-  response.say(opts.message);
+  response.say(speakableText(opts.message));
   if (opts.gatherActionUrl) addGather(response, opts.gatherActionUrl);
   return ensureFits(response.toString());
 }

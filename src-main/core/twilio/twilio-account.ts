@@ -48,6 +48,9 @@ export class TwilioAccount {
   callingUnavailableReason(): string | null {
     if (this.practice.active) return this.practice.simulator ? null : 'practice mode is on but the simulator is not running (start the engine first)';
     if (!this.credential('TWILIO_ACCOUNT_SID') || !this.credential('TWILIO_AUTH_TOKEN')) {
+      // A token saved but unreadable here (keyring gone, profile moved) is named as such, never sent to Twilio.
+      const unreadable = this.credential('TWILIO_AUTH_TOKEN') ? null : this.ctx.secrets.readProblem?.('TWILIO_AUTH_TOKEN');
+      if (unreadable) return unreadable;
       return 'Twilio is not set up: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or finish the setup wizard), or use practice mode (--simulate)';
     }
     if (!this.fromNumber()) return 'no caller number: set twilio.from_number in settings.yaml or TWILIO_PHONE_NUMBER';

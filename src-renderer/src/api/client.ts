@@ -1,4 +1,5 @@
 import type { ApiClient, ApiEvents, Envelope, EventName, OperationName, OperationResult } from '../../../src-main/core/api/contract';
+import { EVENT_NAMES } from '../../../src-main/core/vocabulary/events';
 
 // The renderer talks to the core through ONE client shaped by the API contract. In Electron the preload exposes
 // `window.reminderDesk`; in the browser preview the same calls travel over loopback HTTP with a per-launch token,
@@ -50,11 +51,6 @@ export function createBridgeClient(bridge: ReminderDeskBridge): DeskClient {
     },
   };
 }
-
-// Listed here rather than imported (the contract module's schemas would pull zod into the page bundle); the
-// Record type makes a new event in the contract fail to compile until it is added here.
-const STREAMED_EVENTS: Record<EventName, true> = { 'call-updated': true, 'batch-progress': true, 'connection-changed': true, 'appointments-changed': true, 'callback-rejected': true };
-const EVENT_NAMES = Object.keys(STREAMED_EVENTS) as EventName[];
 
 /** Wait before opening a new stream when the browser gave up on the old one (EventSource retries only network errors). */
 const STREAM_REOPEN_MS = 3_000;

@@ -1,22 +1,7 @@
 import type { BatchProgress } from '../../../src-main/core/api/contract';
+import { statusLabel } from '../../../src-main/core/vocabulary/status-labels';
 
-export const COUNT_LABELS: Record<string, string> = {
-  pending: 'Waiting',
-  dialing: 'Dialing',
-  queued: 'Queued',
-  initiated: 'Calling',
-  ringing: 'Ringing',
-  'in-progress': 'On the line',
-  completed: 'Completed',
-  busy: 'Busy',
-  'no-answer': 'No answer',
-  failed: 'Failed',
-  canceled: 'Call cancelled',
-  rejected: 'Not placed',
-  skipped: 'Skipped',
-};
-
-const ORDER = Object.keys(COUNT_LABELS);
+const ORDER = ['pending', 'dialing', 'queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled', 'rejected', 'skipped'] as const;
 
 export function countEntries(counts: BatchProgress['counts']): [string, number][] {
   return ORDER.map((key): [string, number] => [key, counts[key as keyof typeof counts] ?? 0]).filter(([, n]) => n > 0);
@@ -29,7 +14,7 @@ export function BatchCounts({ counts }: { counts: BatchProgress['counts'] }) {
     <ul className="count-list" aria-label="Calls by status">
       {entries.map(([key, n]) => (
         <li key={key} className={`count count-${key}`} data-testid={`count-${key}`}>
-          <span className="count-n">{n}</span> {COUNT_LABELS[key]}
+          <span className="count-n">{n}</span> {statusLabel(key)}
         </li>
       ))}
     </ul>

@@ -1,5 +1,6 @@
 import type { BatchProgress } from '../../../src-main/core/api/contract';
-import { COUNT_LABELS, countEntries } from './BatchCounts';
+import { statusLabel } from '../../../src-main/core/vocabulary/status-labels';
+import { countEntries } from './BatchCounts';
 
 const BAR_HEIGHT = 28;
 const LABEL_WIDTH = 130;
@@ -11,7 +12,7 @@ export function OutcomeChart({ counts }: { counts: BatchProgress['counts'] }) {
   const max = Math.max(1, ...entries.map(([, n]) => n));
   const barSpace = CHART_WIDTH - LABEL_WIDTH - 50;
   const height = entries.length * (BAR_HEIGHT + 10) + 10;
-  const summary = entries.map(([key, n]) => `${COUNT_LABELS[key]}: ${n}`).join(', ');
+  const summary = entries.map(([key, n]) => `${statusLabel(key)}: ${n}`).join(', ');
   return (
     <svg className="outcome-chart" data-testid="outcome-chart" width={CHART_WIDTH} height={height} viewBox={`0 0 ${CHART_WIDTH} ${height}`} role="img" aria-label={`Call outcomes. ${summary}`}>
       {entries.map(([key, n], index) => {
@@ -20,7 +21,7 @@ export function OutcomeChart({ counts }: { counts: BatchProgress['counts'] }) {
         return (
           <g key={key}>
             <text x={LABEL_WIDTH - 10} y={y + BAR_HEIGHT / 2 + 5} textAnchor="end" className="chart-label">
-              {COUNT_LABELS[key]}
+              {statusLabel(key)}
             </text>
             <rect x={LABEL_WIDTH} y={y} width={width} height={BAR_HEIGHT} rx={4} className={`bar bar-${key}`} />
             <text x={LABEL_WIDTH + width + 8} y={y + BAR_HEIGHT / 2 + 5} className="chart-value">

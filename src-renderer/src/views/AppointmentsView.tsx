@@ -6,45 +6,14 @@ import { BatchCounts } from '../components/BatchCounts';
 import { ImportResult, fileToBase64 } from '../components/ImportResult';
 import { ProgressBar } from '../components/ProgressBar';
 import { StatusChip } from '../components/StatusChip';
-import { clinicDay, confirmationLabel, formatAppointmentTime, formatDayHeading, formatEta, isVoicemail, reminderStateLabel } from '../format';
+import { clinicDay, confirmationLabel, formatAppointmentTime, formatDayHeading, formatEta, reminderStateLabel } from '../format';
+import { matchesStatusFilter, STAFF_STATUS_FILTERS, STATUS_FILTER_LABELS, type StaffStatusFilter } from '../../../src-main/core/vocabulary/status-filter';
 import { TimelinePanel } from './TimelinePanel';
 
 const ROW_HEIGHT = 56;
 
-type StatusFilter = 'all' | 'not-called' | 'calling' | 'answered' | 'voicemail' | 'not-reached' | 'confirmed' | 'cancelled';
-
-const STATUS_FILTERS: { value: StatusFilter; label: string }[] = [
-  { value: 'all', label: 'Every status' },
-  { value: 'not-called', label: 'Not called yet' },
-  { value: 'calling', label: 'Calling now' },
-  { value: 'answered', label: 'Answered' },
-  { value: 'voicemail', label: 'Voicemail' },
-  { value: 'not-reached', label: 'Not reached (busy, no answer, failed)' },
-  { value: 'confirmed', label: 'Confirmed' },
-  { value: 'cancelled', label: 'Cancelled' },
-];
-
-function matchesStatus(row: AppointmentView, filter: StatusFilter): boolean {
-  const call = row.call;
-  switch (filter) {
-    case 'all':
-      return true;
-    case 'not-called':
-      return !call || call.status === 'skipped';
-    case 'calling':
-      return Boolean(call && !call.isFinal && call.status !== 'skipped');
-    case 'answered':
-      return Boolean(call?.answered && !isVoicemail(call.answeredBy));
-    case 'voicemail':
-      return Boolean(call && isVoicemail(call.answeredBy));
-    case 'not-reached':
-      return Boolean(call?.isFinal && !call.answered && call.status !== 'skipped');
-    case 'confirmed':
-      return row.confirmation === 'confirmed';
-    case 'cancelled':
-      return row.confirmation === 'cancelled';
-  }
-}
+const STATUS_FILTERS = STAFF_STATUS_FILTERS.map((value) => ({ value, label: STATUS_FILTER_LABELS[value] }));
+type StatusFilter = StaffStatusFilter;
 
 const RUNNING_STATES = new Set(['running', 'paused']);
 
@@ -120,7 +89,7 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
   const visible = useMemo(() => {
     const needle = search.trim().toLowerCase();
     return (rows ?? []).filter(
-      (row) => (!day || clinicDay(row.appointmentAt, timezone) === day) && matchesStatus(row, statusFilter) && (!needle || row.name.toLowerCase().includes(needle)),
+      (row) => (!day || clinicDay(row.appointmentAt, timezone) === day) && matchesStatusFilter(row, statusFilter) && (!needle || row.name.toLowerCase().includes(needle)),
     );
   }, [rows, day, statusFilter, search, timezone]);
 

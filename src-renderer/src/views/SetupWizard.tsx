@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import type { AppState, CallSummary, ConnectionStatus, SelfTestView } from '../../../src-main/core/api/contract';
 import { useApi, useApiEvent, useAppState } from '../api/hooks';
+import { PracticeSample } from '../components/PracticeSample';
 import { StatusChip } from '../components/StatusChip';
 
 type Step = 'welcome' | 'twilio' | 'number' | 'callbacks' | 'test-call';
@@ -371,6 +372,7 @@ function TestCallStep({ practice, onFinish, finishing }: { practice: boolean; on
         </div>
       )}
       {error && <p className="error-banner" role="alert">{error}</p>}
+      {practice && <PracticeSample />}
       <div className="button-row">
         <button type="button" className="button primary" onClick={onFinish} disabled={finishing} data-testid="finish-setup">
           {finished || practice ? 'Finish and open the appointment board' : 'Skip the test call and finish'}

@@ -2,19 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Envelope, TimelineEvent, TimelineView } from '../../../src-main/core/api/contract';
 import { useApi, useApiEvent, useAppState, useResync } from '../api/hooks';
 import { StatusChip } from '../components/StatusChip';
+import { statusLabel } from '../../../src-main/core/vocabulary/status-labels';
 import { answeredByLabel, confirmationLabel, formatAppointmentTime, formatClock, formatDuration, sourceLabel } from '../format';
 
-const STATUS_WORDS: Record<string, string> = {
-  queued: 'Queued',
-  initiated: 'Call started',
-  ringing: 'Ringing',
-  'in-progress': 'Answered',
-  completed: 'Completed',
-  busy: 'Busy',
-  'no-answer': 'No answer',
-  failed: 'Failed',
-  canceled: 'Call cancelled',
-};
 
 /** Callbacks carry Twilio's SequenceNumber; poll and reconcile snapshots have none and sort by arrival. */
 function inSequence(events: TimelineEvent[]): TimelineEvent[] {
@@ -114,7 +104,7 @@ export function TimelinePanel({ appointmentId, onClose }: { appointmentId: numbe
                       <tr key={event.id} data-testid="timeline-event" data-status={event.callStatus} data-source={event.source} data-sequence={event.sequenceNumber ?? ''}>
                         <td>{step + 1}</td>
                         <td>{formatClock(event.twilioTimestamp ?? event.receivedAt, timezone)}</td>
-                        <td>{STATUS_WORDS[event.callStatus] ?? event.callStatus}</td>
+                        <td>{statusLabel(event.callStatus)}</td>
                         <td title={`Source: ${event.source}`}>{sourceLabel(event.source)}</td>
                         <td>{answeredByLabel(event.answeredBy)}</td>
                         <td>{formatDuration(event.durationSeconds)}</td>

@@ -371,14 +371,16 @@ describe('the public surface', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
 
-  it('answers 503 with Retry-After beyond the concurrency bound', async () => {
-    const { port } = await startServer({ maxConcurrentRequests: 1 });
-    // Holds the only slot: headers sent (the 100 Continue proves the server took the request), body never finished.
+  it('a request still sending its body holds no handler slot; a full reading pool cuts its oldest reader', async () => {
+    const [attempt] = placeCalls(store.db, 1);
+    const { port } = await startServer({ maxConcurrentRequests: 1, maxReadingRequests: 1 });
+    // Headers sent (the 100 Continue proves the server took the request), body never finished.
     const holder = await startRequest(port, 'POST /status HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n');
-    const res = await request(port, '/status', {}, {});
-    expect(res.status).toBe(503);
-    expect(res.headers['retry-after']).toBe('1');
-    holder.socket.destroy();
+    const res = await request(port, '/status', statusParams(attempt!.callSid!, 'ringing', 1), { signUrl: STATUS_URL });
+    expect(res.status).toBe(204);
+    // The stalled reader was the oldest when the valid callback needed the only reading slot: cut with a 408.
+    await holder.closed;
+    expect(holder.received()).toMatch(/HTTP\/1\.1 408 /);
   });
 
   it('serves /health only to direct loopback requests', async () => {

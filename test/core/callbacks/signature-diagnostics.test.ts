@@ -123,6 +123,16 @@ describe('signature diagnostics', () => {
     expect(hostile.length).toBeLessThanOrEqual(MAX_VARIANTS);
   });
 
+  it('takes hosts from headers only when they look like hosts, and cuts a huge target', () => {
+    const variants = signatureUrlVariants('https://abc.ngrok-free.app/status', {
+      target: `/status?${'q'.repeat(100_000)}`,
+      headers: { host: 'a b c/../x', 'x-forwarded-host': `${'h'.repeat(300)}.example`, 'x-original-host': 'ok.example:9' },
+    });
+    const hosts = new Set(variants.map((url) => splitUrl(url)!.host));
+    expect([...hosts].sort()).toEqual(['abc.ngrok-free.app', 'ok.example']);
+    expect(Math.max(...variants.map((url) => url.length))).toBeLessThan(2_200);
+  });
+
   it('splits URLs without normalising them', () => {
     expect(splitUrl("https://user@Host.example:8443/a%27b/'c?q=it's#frag")).toEqual({
       scheme: 'https',

@@ -36,6 +36,22 @@ describe('database', () => {
     }
   });
 
+  it('migration 2 moves the call times out of Twilio\'s raw parameters into their own columns', () => {
+    const db = openDatabase(':memory:', { migrations: MIGRATIONS.slice(0, 1) });
+    const insert = db.prepare(
+      `INSERT INTO status_events (call_sid, source, sequence_number, call_status, received_at, params) VALUES (?, 'poll', NULL, 'completed', '2026-11-25T10:00:00Z', ?)`,
+    );
+    insert.run('CA1', JSON.stringify({ CallStatus: 'completed', __startedAt: '2026-11-25T09:59:00Z', __endedAt: '2026-11-25T10:00:00Z' }));
+    insert.run('CA2', JSON.stringify({ CallStatus: 'completed' }));
+    migrate(db, MIGRATIONS.slice(0, 2));
+    const rows = db.prepare('SELECT call_sid, params, started_at, ended_at FROM status_events ORDER BY call_sid').all();
+    expect(rows).toEqual([
+      { call_sid: 'CA1', params: JSON.stringify({ CallStatus: 'completed' }), started_at: '2026-11-25T09:59:00Z', ended_at: '2026-11-25T10:00:00Z' },
+      { call_sid: 'CA2', params: JSON.stringify({ CallStatus: 'completed' }), started_at: null, ended_at: null },
+    ]);
+    db.close();
+  });
+
   it('refuses a data file written by a newer app and leaves it untouched', () => {
     const file = databaseFile(dataDir());
     const db = openDatabase(file);

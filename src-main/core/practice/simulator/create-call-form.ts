@@ -4,7 +4,9 @@ import { badRequestError } from './twilio-errors';
 
 // Reads a Calls create form body the way Twilio does and refuses what Twilio would refuse, with Twilio's codes.
 
-export type FormFields = Record<string, string | string[]>;
+import { multiple, single, type FormFields } from '../../http/form';
+
+export type { FormFields } from '../../http/form';
 
 export interface CreateCallInput {
   to: string;
@@ -18,18 +20,6 @@ const MACHINE_DETECTION = ['Enable', 'DetectMessageEnd'];
 const MAX_TWIML_LENGTH = 4000;
 const DEFAULT_TIMEOUT_SECONDS = 60;
 const MAX_TIMEOUT_SECONDS = 600;
-
-/** A scalar parameter; if a client repeats it, Twilio uses the first value. */
-export function single(form: FormFields, key: string): string | undefined {
-  const value = form[key];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-export function multiple(form: FormFields, key: string): string[] {
-  const value = form[key];
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
 
 function isWebUrl(value: string): boolean {
   try {

@@ -1,5 +1,4 @@
-import type { FormFields } from './create-call-form';
-import { single } from './create-call-form';
+import { single, type FormFields } from '../../http/form';
 import { badRequestError } from './twilio-errors';
 
 // Twilio's list paging: Page / PageSize in the query, and the page's own links in the body.

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { SimulatedCall } from './call-record';
 import { rfc2822, toCallResource } from './call-record';
-import type { FormFields } from './create-call-form';
-import { single } from './create-call-form';
+import { basicAuthMatches } from '../../http/basic-auth';
+import { single, type FormFields } from '../../http/form';
 import { listPage, readPageRequest } from './list-pages';
 import { TwilioApiError, authenticationError, badRequestError, methodNotAllowedError, notFoundError } from './twilio-errors';
 
@@ -47,11 +47,7 @@ export function handleRestRequest(backend: RestBackend, request: RestRequest): R
 
 /** HTTP Basic with the account SID and auth token, compared in constant time. */
 function isAuthorized(backend: RestBackend, authorization: string | undefined): boolean {
-  const match = /^Basic\s+(.+)$/i.exec(authorization ?? '');
-  if (!match) return false;
-  const expected = Buffer.from(`${backend.accountSid}:${backend.authToken}`);
-  const given = Buffer.from(Buffer.from(match[1] as string, 'base64').toString('utf8'));
-  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  return basicAuthMatches(authorization, backend.accountSid, backend.authToken);
 }
 
 function route(backend: RestBackend, request: RestRequest): RestResponse {

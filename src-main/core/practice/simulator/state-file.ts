@@ -39,7 +39,7 @@ export function loadCalls(file: string, accountSid: string): SimulatedCall[] {
 
 export function saveCalls(file: string, accountSid: string, calls: readonly SimulatedCall[]): void {
   const content: StateFileContent = { version: 1, accountSid, calls: [...calls] };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, JSON.stringify(content), { mode: 0o600 });
   fs.renameSync(temporary, file);

@@ -6,7 +6,10 @@ import type { SimulatedCall } from './call-record';
 import { newSid } from './call-record';
 import type { WebhookRequest } from './call-progress';
 import { CallProgressPlayer } from './call-progress';
-import type { FormFields } from './create-call-form';
+import { parseBasicAuth } from '../../http/basic-auth';
+import { readBody, statusForBodyError } from '../../http/body';
+import { isFormContentType, parseForm, type FormFields } from '../../http/form';
+import { sendJson } from '../../http/respond';
 import { parseCreateCallForm } from './create-call-form';
 import { outcomeForNumber } from './outcomes';
 import { planProgress } from './progress-plan';
@@ -98,26 +101,6 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const STATE_SAVE_DELAY_MS = 25;
 const log = createLogger('simulator');
 
-function appendField(fields: FormFields, key: string, value: string): void {
-  const existing = fields[key];
-  if (existing === undefined) fields[key] = value;
-  else if (Array.isArray(existing)) existing.push(value);
-  else fields[key] = [existing, value];
-}
-
-/** Repeated keys become arrays, as Twilio reads `StatusCallbackEvent=a&StatusCallbackEvent=b`. */
-export function parseFormFields(encoded: string): FormFields {
-  const fields: FormFields = {};
-  for (const [key, value] of new URLSearchParams(encoded)) appendField(fields, key, value);
-  return fields;
-}
-
-function basicAuthUser(authorization: string | undefined): string | null {
-  const match = /^Basic\s+(.+)$/i.exec(authorization ?? '');
-  if (!match) return null;
-  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
-  return decoded.split(':')[0] ?? null;
-}
 
 export class TwilioSimulator extends EventEmitter<TwilioSimulatorEvents> {
   readonly accountSid: string;
@@ -364,16 +347,17 @@ export class TwilioSimulator extends EventEmitter<TwilioSimulatorEvents> {
 
   private async handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
-    let body: string;
+    let body: Buffer;
     try {
-      body = await readBody(req);
-    } catch {
-      res.writeHead(413, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: 20001, message: 'Request body too large', more_info: 'https://www.twilio.com/docs/errors/20001', status: 413 }));
+      body = await readBody(req, { maxBytes: MAX_BODY_BYTES });
+    } catch (error) {
+      const status = statusForBodyError(error);
+      if (status === 413) sendJson(res, 413, { code: 20001, message: 'Request body too large', more_info: 'https://www.twilio.com/docs/errors/20001', status: 413 }, { Connection: 'close' });
+      else if (status === 408) sendJson(res, 408, { code: 20408, message: 'Request timed out', status: 408 }, { Connection: 'close' });
       return;
     }
-    const isForm = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
-    const form = isForm ? parseFormFields(body) : {};
-    const query = parseFormFields(url.search.slice(1));
+    const form: FormFields = isFormContentType(req.headers['content-type']) ? parseForm(body) : {};
+    const query = parseForm(url.search.slice(1));
     let response: { status: number; body: unknown };
     try {
       response = handleRestRequest(this.backend(), { method: req.method ?? 'GET', path: url.pathname, query, form, authorization: req.headers.authorization });
@@ -389,28 +373,13 @@ export class TwilioSimulator extends EventEmitter<TwilioSimulatorEvents> {
       query,
       form,
       headers,
-      authUser: basicAuthUser(req.headers.authorization),
+      authUser: parseBasicAuth(req.headers.authorization)?.user ?? null,
       status: response.status,
       responseBody: response.body,
       at: new Date().toISOString(),
     };
     this.requests.push(recorded);
     this.emit('request', recorded);
-    res.writeHead(response.status, { 'Content-Type': 'application/json; charset=utf-8', 'Twilio-Request-Id': `RQ${newSid('CA').slice(2)}` });
-    res.end(JSON.stringify(response.body));
+    sendJson(res, response.status, response.body, { 'Twilio-Request-Id': `RQ${newSid('CA').slice(2)}` });
   }
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    // An oversized body is read to its end and discarded, so the 413 can still be answered.
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new Error('body too large')) : resolve(Buffer.concat(chunks).toString('utf8'))));
-    req.on('error', reject);
-  });
 }
