@@ -13,6 +13,7 @@ const commands = {
   run: () => import('./commands/run'),
   serve: () => import('./commands/serve'),
   tunnel: () => import('./commands/tunnel'),
+  doNotCall: () => import('./commands/do-not-call'),
 };
 
 function positiveNumber(name: string) {
@@ -111,6 +112,28 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     // `--json` after `replay` may be taken by the parent `callbacks` command: read it from either.
     .action(async (id: string, _opts: unknown, cmd: Command) =>
       setExitCode(await (await commands.callbacks()).replayCommand(id, { json: cmd.optsWithGlobals<{ json?: boolean }>().json ?? false }, globalsOf(cmd))),
+    );
+
+  const dnc = withGlobalOptions(program.command('do-not-call')).description('numbers never to be called again (pressed 9, or added by staff)');
+  withGlobalOptions(dnc.command('add'))
+    .description('add a number to the do-not-call list')
+    .argument('<number>', 'phone number (national numbers use phone.default_region)')
+    .option('--reason <text>', 'why (shown to staff)')
+    .action(async (number: string, opts: { reason?: string }, cmd: Command) => setExitCode(await (await commands.doNotCall()).doNotCallAddCommand(number, opts, globalsOf(cmd))));
+  withGlobalOptions(dnc.command('remove'))
+    .description('take a number off the do-not-call list (exit 1 when it was not on it)')
+    .argument('<number>', 'phone number')
+    .action(async (number: string, _opts: unknown, cmd: Command) => setExitCode(await (await commands.doNotCall()).doNotCallRemoveCommand(number, globalsOf(cmd))));
+  withGlobalOptions(dnc.command('list'))
+    .description('list the do-not-call list (number, source, added at, reason)')
+    .option('--json', 'machine-readable output')
+    .action(async (_opts: unknown, cmd: Command) => setExitCode(await (await commands.doNotCall()).doNotCallListCommand({ json: cmd.optsWithGlobals<{ json?: boolean }>().json ?? false }, globalsOf(cmd))));
+  withGlobalOptions(dnc.command('import'))
+    .description('add every number of a CSV file (one per line, or a phone_number column; optional reason column)')
+    .argument('<file>', 'CSV file of numbers')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, _opts: unknown, cmd: Command) =>
+      setExitCode(await (await commands.doNotCall()).doNotCallImportCommand(file, { json: cmd.optsWithGlobals<{ json?: boolean }>().json ?? false }, globalsOf(cmd))),
     );
 
   return program;

@@ -16,7 +16,8 @@ export type CallStatus =
 /** Where a status came from: Twilio's status callback, our own poll, or the reconciliation sweep. */
 export type StatusSource = 'callback' | 'poll' | 'reconcile';
 
-export type Confirmation = 'confirmed' | 'cancelled';
+/** The patient's keypad answer: 1 confirms, 2 cancels, 9 opts out of reminder calls (and joins the do-not-call list). */
+export type Confirmation = 'confirmed' | 'cancelled' | 'opted_out';
 
 export type BatchState = 'running' | 'paused' | 'cancelled' | 'completed' | 'timed_out';
 
@@ -26,7 +27,7 @@ export type AttemptState =
   | 'dialing' // written before calls.create; if we crash now, reconcile with Twilio's Calls list before dialing again
   | 'placed' // Twilio accepted the call and we stored its CallSid
   | 'rejected' // Twilio refused to create the call (error stored); never retried automatically
-  | 'skipped'; // the batch was cancelled before this call was dialled
+  | 'skipped'; // not dialled: the batch was cancelled, or a rule said no (reason in errorMessage, e.g. "do-not-call list")
 
 export type CallbackMode = 'tunnel' | 'own-url' | 'polling' | 'simulator';
 
@@ -39,6 +40,12 @@ export interface Appointment {
   appointmentAt: string; // ISO 8601 with offset, in the clinic's timezone
   location: string | null;
   confirmation: Confirmation | null;
+  /** When the keypad answer arrived. */
+  confirmedAt: string | null;
+  /** Optional file column: which message.templates entry is spoken (null: en). */
+  language: string | null;
+  /** Optional file column: the patient's IANA time zone (null: scheduling.timezone). */
+  timezone: string | null;
   importedAt: string;
 }
 
@@ -47,6 +54,10 @@ export interface CallAttempt {
   batchId: string;
   appointmentId: number;
   position: number;
+  /** 1 for the first call of a reminder, 2.. for retries of a patient not reached. */
+  attemptNumber: number;
+  /** A retry is not dialled before this instant. */
+  retryAt: string | null;
   state: AttemptState;
   callSid: string | null;
   statusCallbackUrl: string | null;
@@ -64,6 +75,9 @@ export interface CallAttempt {
   errorCode: string | null;
   errorMessage: string | null;
   confirmation: Confirmation | null;
+  confirmedAt: string | null;
+  /** How often a missing or invalid key was asked again on this call. */
+  keypadReprompts: number;
   attempts: number;
   createdAt: string;
   startedAt: string | null;

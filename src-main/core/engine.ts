@@ -9,6 +9,8 @@ import { callbackHandlers } from './callbacks/callback-handlers';
 import { CallbackListener } from './callbacks/callback-listener';
 import { CallTracking } from './calls/call-tracking';
 import { Voice } from './calls/voice';
+import { reminderVoiceHandlers } from './calls/reminder-voice-handlers';
+import { automaticHandlers } from './batches/automatic-handlers';
 import { connectionHandlers } from './connection/connection-handlers';
 import { ConnectionService } from './connection/connection-service';
 import type { TunnelProvider } from './connection/tunnel-manager';
@@ -124,7 +126,7 @@ export class Engine {
       authToken: () => this.account.authToken(),
       knownStatusCallbackUrls: () => this.connection.knownStatusCallbackUrls(),
       voice: {
-        reminderTwiml: (attemptId, gatherActionUrl) => this.voice.reminderTwiml(attemptId, gatherActionUrl),
+        reminderTwiml: (attemptId, gatherActionUrl, params) => this.voice.reminderTwiml(attemptId, gatherActionUrl, params),
         gatherTwiml: (attemptId, digits) => this.voice.gatherTwiml(attemptId, digits),
       },
       onStatusesRecorded: (results) => this.pushes.statusesRecorded(results),
@@ -265,6 +267,8 @@ export class Engine {
       ...batchHandlers(ctx, this.batches, this.appointments, this.pushes),
       ...settingsHandlers(ctx),
       ...callbackHandlers(ctx),
+      ...automaticHandlers(this.batches.automatic),
+      ...reminderVoiceHandlers(ctx, this.voice),
     } satisfies ApiHandlers;
     return this.handlerTable;
   }

@@ -14,6 +14,7 @@ import { reloadAfterRendererCrash } from './renderer-recovery';
 import { createDesktopSecretStore, type SafeStorageLike } from './safe-storage-cipher';
 import { quitAfterCleanShutdown } from './shutdown';
 import { createMainWindow, hardenAllWebContents, type BrowserWindowConstructor } from './window';
+import { desktopBackgroundMode, type TrayElectron, type TrayEngine } from './tray';
 
 // The desktop app's start-up and shutdown, in order. main.ts hands it the real Electron modules; the tests hand it
 // fakes (test/electron/fake-electron.ts), which is how every step below is checked without an Electron runtime.
@@ -29,15 +30,17 @@ export interface DesktopElectron {
   safeStorage: SafeStorageLike;
   shell: Pick<Shell, 'openExternal'>;
   powerMonitor: Pick<PowerMonitor, 'on'>;
+  /** Issue 10's background mode (tray icon while automatic reminders are on); absent: no tray. */
+  tray?: Omit<TrayElectron, 'powerMonitor' | 'app'>;
 }
 
 /** The parts of the core Engine the shell drives. */
 export interface DesktopEngine {
-  start(): Promise<void>;
+  start(opts?: { automaticReminders?: boolean }): Promise<void>;
   stop(): Promise<void>;
   handlers(): ApiHandlers;
   readonly events: ApiEventSource;
-  readonly batches: { exportLog(batchId: string, filePath: string): Promise<{ savedTo: string | null }> };
+  readonly batches: { exportLog(batchId: string, filePath: string): Promise<{ savedTo: string | null }> } & Partial<TrayEngine['batches']>;
 }
 
 export type OpenEngine = (opts: Pick<EngineOptions, 'dataDir' | 'secrets' | 'nativeBinding' | 'practice' | 'sampleAppointmentsFile'>) => Promise<DesktopEngine>;
@@ -141,7 +144,7 @@ async function start(opts: DesktopAppOptions, ctx: { dataDir: string; env: NodeJ
   // From here on the engine may be running: whatever fails, it is stopped before the error reaches fail(),
   // which exits without 'before-quit'.
   try {
-    await engine.start();
+    await engine.start({ automaticReminders: true }); // the scheduler runs while the "Automatic reminders" switch is on
     const core = engine.handlers();
     const handlers: ApiHandlers = {
       ...core,
@@ -166,6 +169,15 @@ async function start(opts: DesktopAppOptions, ctx: { dataDir: string; env: NodeJ
       },
     });
     const stopForwarding = forwardEvents(engine.events, mainWindow.webContents);
+    const { automatic, wake } = engine.batches;
+    if (opts.electron.tray && automatic && wake) {
+      // While automatic reminders are on, closing hides the window and a tray icon keeps the schedule running.
+      const iconPath = app.isPackaged && opts.resourcesPath ? path.join(opts.resourcesPath, 'tray-icon.png') : path.join(app.getAppPath(), 'resources/icons/icon.png');
+      const tray = { ...opts.electron.tray, powerMonitor, app };
+      const background = desktopBackgroundMode(tray, { batches: { automatic, wake: () => wake.call(engine.batches) } }, { iconPath, getWindow: () => window, openWindow: () => window?.show() });
+      app.on('before-quit', () => background.onBeforeQuit());
+      mainWindow.on('close', (event) => background.onWindowClose(event));
+    }
     mainWindow.on('closed', () => {
       stopForwarding();
       window = null;

@@ -36,7 +36,7 @@ async function main() {
 
   // Without --practice the mode chosen in the wizard (kept in the data folder) applies; the flag only turns it on.
   const engine = await Engine.open({ dataDir, configFile: values.config, practice: values.practice ? true : undefined });
-  await engine.start();
+  await engine.start({ automaticReminders: true }); // like the desktop app: the switch decides
   const preview = await startPreviewServer({
     handlers: engine.handlers(),
     events: engine.events,

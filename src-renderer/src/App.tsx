@@ -5,15 +5,18 @@ import { ApiContext, AppStateContext } from './api/hooks';
 import { EventBridge } from './components/EventBridge';
 import { AppointmentsView } from './views/AppointmentsView';
 import { BatchesView } from './views/BatchesView';
+import { DoNotCallView } from './views/DoNotCallView';
+import { AutomaticSwitch } from './components/AutomaticSwitch';
 import { ConnectionView } from './views/ConnectionView';
 import { SettingsView } from './views/SettingsView';
 import { SetupWizard } from './views/SetupWizard';
 
-type ViewName = 'appointments' | 'batches' | 'connection' | 'settings';
+type ViewName = 'appointments' | 'batches' | 'do-not-call' | 'connection' | 'settings';
 
 const NAV: { view: ViewName; label: string }[] = [
   { view: 'appointments', label: 'Appointments' },
   { view: 'batches', label: 'Reminder batches' },
+  { view: 'do-not-call', label: 'Do not call' },
   { view: 'connection', label: 'Connection' },
   { view: 'settings', label: 'Settings' },
 ];
@@ -194,9 +197,11 @@ export function App({ api }: { api: DeskClient }) {
                   {connection?.summary ?? 'Checking connection…'}
                 </div>
               </header>
+              <AutomaticSwitch />
               <main className="content">
                 {view === 'appointments' && <AppointmentsView onOpenBatch={openBatch} />}
                 {view === 'batches' && <BatchesView focusBatchId={focusBatchId} />}
+                {view === 'do-not-call' && <DoNotCallView />}
                 {view === 'connection' && <ConnectionView connection={connection} onRefresh={() => loadConnection()} onLeftPractice={leftPractice} />}
                 {view === 'settings' && <SettingsView onLeftPractice={leftPractice} />}
               </main>

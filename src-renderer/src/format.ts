@@ -81,3 +81,13 @@ export function formatDayHeading(day: string): string {
   if (Number.isNaN(date.getTime())) return day;
   return new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(date);
 }
+
+/** "Next: 12 reminders at 2:00 PM" (today), "… on Tue, Jan 15 at 9:00 AM" (another day), or nothing scheduled. */
+export function formatNextRun(next: { at: string | null; count: number }, timeZone: string, now = new Date()): string {
+  if (!next.at || next.count === 0) return 'Nothing to call in the next two weeks.';
+  const at = new Date(next.at);
+  const time = formatter(timeZone, { hour: 'numeric', minute: '2-digit' }).format(at);
+  const day = formatter(timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' });
+  const when = day.format(at) === day.format(now) ? `at ${time}` : `on ${formatter(timeZone, { weekday: 'short', month: 'short', day: 'numeric' }).format(at)} at ${time}`;
+  return `Next: ${next.count} ${next.count === 1 ? 'reminder' : 'reminders'} ${when}`;
+}

@@ -382,7 +382,7 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
       await template.fill('Hello {name}, this is Main Street Clinic calling about {appointment_date}. Press 1 to confirm.');
       await page.getByTestId('message-preview').getByText(/^“Hello (?!\{name\})/).waitFor();
       expect(await page.getByTestId('message-preview').textContent()).not.toContain('{name}');
-      await page.getByText('Retries if Twilio can’t place the call').waitFor();
+      await page.getByText('Retries of patients not reached').waitFor();
       await screenshot(page, '11-settings');
 
       // A refused value is explained with the label on screen, not the settings file's key or the validator's words.

@@ -205,7 +205,13 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   restore(): void {}
   focus(): void {}
-  show(): void {}
+  visible = true;
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
   async loadURL(url: string): Promise<void> {
     if (FakeBrowserWindow.loadError) throw FakeBrowserWindow.loadError;
     this.loaded.push(url);
@@ -229,3 +235,22 @@ export class FakeDialog {
     return { response: 0 };
   }
 }
+
+/** Electron's Tray, as the background mode uses it. */
+export class FakeTray extends EventEmitter {
+  tooltip = '';
+  menu: unknown = null;
+  destroyed = false;
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+  setContextMenu(menu: unknown): void {
+    this.menu = menu;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+/** Electron's powerMonitor ('resume' after sleep). */
+export class FakePowerMonitor extends EventEmitter {}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Batch, BatchState, CallAttempt, CallbackMode, CallStatus, Confirmation, StatusEvent, StatusSource } from '../domain';
-import { settingsSchema } from '../settings/schema';
+import { settingsSchema, type WeekdayName } from '../settings/schema';
 import { EVENT_NAMES, type EventName } from '../vocabulary/events';
 import { STATUS_FILTERS } from '../vocabulary/status-filter';
 
@@ -20,6 +20,10 @@ export interface AppointmentView {
   appointmentAt: string;
   location: string | null;
   confirmation: Confirmation | null;
+  /** When the keypad answer arrived. */
+  confirmedAt: string | null;
+  /** The number is on the do-not-call list: no batch, scheduler or retry calls it. */
+  onDoNotCallList: boolean;
   /** The latest reminder call of this appointment, if any. */
   call: CallSummary | null;
 }
@@ -118,9 +122,40 @@ export interface EditableSettings {
   retryDelaySeconds: number;
   callTimeoutSeconds: number;
   detectVoicemail: boolean;
+  /** What a call answered by a machine does: leave the voicemail message, retry later, or hang up. */
+  voicemailAction: 'leave_message' | 'retry' | 'hang_up';
   callingHours: { start: string; end: string };
+  /** Days calls may be made on, lower-case English day names. */
+  callingDays: WeekdayName[];
   timezone: string;
   defaultRegion: string;
+}
+
+/** The "Automatic reminders" switch and what it will do next ("Next: 12 reminders at 2:00 PM"). */
+export interface AutomaticRemindersView {
+  enabled: boolean;
+  /** The switch is stored per mode: practice mode's never turns on real calls. */
+  practice: boolean;
+  /** False until Twilio (or practice mode) can place calls; the reason says what is missing. */
+  available: boolean;
+  unavailableReason: string | null;
+  /** When the next reminders will be called and how many (at null: none in the next two weeks). */
+  next: { at: string | null; count: number };
+}
+
+export interface DoNotCallView {
+  phoneNumber: string;
+  reason: string | null;
+  source: 'keypad' | 'staff' | 'import';
+  addedAt: string;
+}
+
+/** The settings screen's preview of one language: what a person and an answering machine hear. */
+export interface LanguagePreview {
+  language: string;
+  voice: string | null;
+  text: string;
+  voicemailText: string;
 }
 
 export interface CallbackRequestView {
@@ -150,7 +185,9 @@ export const EDITABLE_SETTING_KEYS = {
   retryDelaySeconds: 'calling.retry_delay_seconds',
   callTimeoutSeconds: 'calling.call_timeout_seconds',
   detectVoicemail: 'calling.detect_voicemail',
+  voicemailAction: 'calling.voicemail_action',
   callingHours: 'scheduling.calling_hours',
+  callingDays: 'scheduling.calling_days',
   timezone: 'scheduling.timezone',
   defaultRegion: 'phone.default_region',
 } as const satisfies Record<keyof EditableSettings, string>;
@@ -166,7 +203,9 @@ export const editableSettingsSchema = z.object({
   retryDelaySeconds: calling.retry_delay_seconds.unwrap(),
   callTimeoutSeconds: calling.call_timeout_seconds.unwrap(),
   detectVoicemail: calling.detect_voicemail.unwrap(),
+  voicemailAction: calling.voicemail_action.unwrap(),
   callingHours: scheduling.calling_hours.unwrap(),
+  callingDays: scheduling.calling_days,
   timezone: scheduling.timezone.unwrap(),
   defaultRegion: z.string().transform((region) => region.trim().toUpperCase()).pipe(phone.default_region.unwrap()),
 }) satisfies z.ZodType<EditableSettings, unknown>;
@@ -220,9 +259,20 @@ export const apiContract = {
   'settings/update': op(editableSettingsSchema.partial(), EDITABLE_SETTING_KEYS).returns<EditableSettings>(),
   'settings/preview-message': op(z.object({ template: z.string().max(3000) })).returns<{ text: string; problems: string[] }>(),
 
+  'automatic/get': op(none).returns<AutomaticRemindersView>(),
+  /** Turning it on in real mode lets the app call patients on its own: the UI asks staff to confirm first. */
+  'automatic/set': op(z.object({ enabled: z.boolean() })).returns<AutomaticRemindersView>(),
+
+  'do-not-call/list': op(none).returns<DoNotCallView[]>(),
+  'do-not-call/add': op(z.object({ number: z.string().min(3).max(40), reason: z.string().max(200).optional() })).returns<DoNotCallView[]>(),
+  'do-not-call/remove': op(z.object({ phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/) })).returns<DoNotCallView[]>(),
+
+  'settings/preview-languages': op(none).returns<LanguagePreview[]>(),
+
   'callbacks/list': op(z.object({ limit: z.number().int().min(1).max(1000).default(200), callSid: z.string().max(64).optional() })).returns<CallbackRequestView[]>(),
 } as const;
 
+export type { WeekdayName };
 export type ApiContract = typeof apiContract;
 export type OperationName = keyof ApiContract;
 export type OperationArgs<K extends OperationName> = z.input<ApiContract[K]['args']>;

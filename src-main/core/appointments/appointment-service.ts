@@ -12,6 +12,7 @@ import type { UiPushes } from '../ui-pushes';
 import { clinicDayRange } from '../vocabulary/clinic-day';
 import { matchesStatusFilter, type StatusFilter } from '../vocabulary/status-filter';
 import { toAppointmentView } from './appointment-views';
+import { isOnDoNotCallList, listDoNotCall } from '../store/do-not-call';
 import { importInWorker, type ImportOutcome, type ImportSource } from './import-in-worker';
 import { ImportFileError, importOptionsFrom, type ImportOptions } from './read-appointments';
 
@@ -54,8 +55,9 @@ export class AppointmentService {
   list(filter: { day?: string | undefined; status?: StatusFilter | undefined; search?: string | undefined }): AppointmentView[] {
     const range = filter.day ? clinicDayRange(filter.day, this.ctx.getSettings().scheduling.timezone) : {};
     const latest = latestAttemptsByAppointment(this.ctx.db);
+    const doNotCall = new Set(listDoNotCall(this.ctx.db).map((entry) => entry.phoneNumber));
     return listAppointments(this.ctx.db, { ...range, search: filter.search })
-      .map((appointment) => toAppointmentView(appointment, latest.get(appointment.id)))
+      .map((appointment) => toAppointmentView(appointment, latest.get(appointment.id), doNotCall.has(appointment.phoneNumber)))
       .filter((view) => matchesStatusFilter(view, filter.status));
   }
 
@@ -67,7 +69,7 @@ export class AppointmentService {
   view(id: number): AppointmentView {
     const appointment = this.get(id);
     if (!appointment) throw new ApiFailure('not-found', `There is no appointment ${id}.`);
-    return toAppointmentView(appointment, listAppointmentAttempts(this.ctx.db, id)[0] ?? null);
+    return toAppointmentView(appointment, listAppointmentAttempts(this.ctx.db, id)[0] ?? null, isOnDoNotCallList(this.ctx.db, appointment.phoneNumber));
   }
 
   timeline(id: number): TimelineView {

@@ -50,6 +50,10 @@ export interface ImportedRow {
   email: string | null;
   appointmentAt: string; // ISO 8601 with the clinic timezone's offset
   location: string | null;
+  /** Optional `language` column: picks message.templates[language]. */
+  language: string | null;
+  /** Optional `timezone` column: the appointment time is read, and its reminders fall due, in this zone. */
+  timezone: string | null;
   dedupeKey: string;
 }
 
@@ -178,6 +182,24 @@ function validateSheet(sheet: SheetData, fileName: string, opts: ImportOptions):
   return { format: sheet.format, rows, errors, totalRows: sheet.rows.length };
 }
 
+const zoneParsers = new Map<string, DateParser | null>();
+
+/** A date parser for a row's own `timezone` column (cached per zone and formats), or null for an unknown zone. */
+function parserForZone(opts: ImportOptions, zone: string): DateParser | null {
+  const key = `${zone}\u0000${opts.dateFormat}\u0000${opts.fallbackDateFormat}`;
+  if (!zoneParsers.has(key)) {
+    let parser: DateParser | null;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      parser = dateParserFor({ ...opts, timezone: zone });
+    } catch {
+      parser = null;
+    }
+    zoneParsers.set(key, parser);
+  }
+  return zoneParsers.get(key) ?? null;
+}
+
 function dateParserFor(opts: ImportOptions): DateParser {
   try {
     return createDateParser([opts.dateFormat, opts.fallbackDateFormat], opts.timezone);
@@ -267,9 +289,16 @@ function validateRow(
   const emailText = textOf('email');
   if (emailText !== null && !EMAIL.test(emailText)) fail('email', emailText, `email "${emailText}" is not a valid email address`);
 
+  const languageText = textOf('language');
+  const language = languageText === null ? null : languageText.toLowerCase();
+  if (language !== null && !/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(language)) fail('language', languageText, `language "${languageText}" is not a language code such as en or es`);
+  const zoneText = textOf('timezone');
+  const zoneParser = zoneText === null ? parseDate : parserForZone(opts, zoneText);
+  if (zoneParser === null) fail('timezone', zoneText, `timezone "${zoneText}" is not an IANA time zone such as America/Chicago`);
+
   const dateCell = cellOf('appointment_date');
   const dateProblem = typeof dateCell === 'string' ? fieldProblem('appointment_date', dateCell.trim()) : null;
-  const date = dateProblem ? { ok: false as const, reason: dateProblem } : parseDateCell(dateCell, sheet, parseDate);
+  const date = dateProblem ? { ok: false as const, reason: dateProblem } : parseDateCell(dateCell, sheet, zoneParser ?? parseDate);
   let appointmentAt: string | null = null;
   let instantMs = 0;
   if (date === 'blank') fail('appointment_date', null, 'missing appointment_date');
@@ -282,7 +311,7 @@ function validateRow(
   const externalId = textOf('id');
 
   // Optional columns listed in data.required_columns are checked by textOf; read the rest so they report too.
-  for (const column of required) if (!ALWAYS_REQUIRED.includes(column) && !['email', 'location', 'id'].includes(column)) textOf(column);
+  for (const column of required) if (!ALWAYS_REQUIRED.includes(column) && !['email', 'location', 'id', 'language', 'timezone'].includes(column)) textOf(column);
 
   if (errors.length > 0 || name === null || phoneNumber === null || appointmentAt === null) {
     return { errors };
@@ -296,6 +325,8 @@ function validateRow(
       email: emailText,
       appointmentAt,
       location: locationText === null ? null : collapseWhitespace(locationText),
+      language,
+      timezone: zoneText,
       dedupeKey: dedupeKeyFor(externalId, name, phoneNumber, instantMs),
     },
   };

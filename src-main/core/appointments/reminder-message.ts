@@ -5,7 +5,18 @@
 
 import { wallClockAt } from '../vocabulary/clinic-time';
 
-export const MESSAGE_PLACEHOLDERS = ['name', 'appointment_date', 'appointment_time', 'location'] as const;
+export const MESSAGE_PLACEHOLDERS = [
+  'name',
+  'first_name',
+  'appointment_date',
+  'appointment_time',
+  'location',
+  // The predecessor's: " at <location>" when the appointment has one, else nothing.
+  'location_text',
+  'callback_number',
+  // " at <callback number>" when message.callback_number is set, else nothing.
+  'callback_number_text',
+] as const;
 type Placeholder = (typeof MESSAGE_PLACEHOLDERS)[number];
 
 /** What {location} says when an appointment has none. */
@@ -85,17 +96,54 @@ export function spokenDateAndTime(appointmentAt: string, timezone: string): { da
   };
 }
 
+/** A phone number read digit by digit ("5 5 5, 1 2 3 4") so text-to-speech does not say "five hundred fifty-five". */
+export function spokenPhoneNumber(number: string): string {
+  return number
+    .replace(/\D+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((group) => group.split('').join(' '))
+    .join(', ');
+}
+
+/** The word before a place in {location_text} / a number in {callback_number_text}, per language (else English). */
+const AT_WORD: Record<string, string> = { en: 'at', es: 'en', fr: 'à', de: 'in', it: 'a', pt: 'em', nl: 'in' };
+
+/** Day and time in another language's own words (Intl), e.g. es: "miércoles, 2 de diciembre", "14:30". */
+function localizedDateAndTime(appointmentAt: string, timezone: string, language: string): { date: string; time: string } | null {
+  const instant = new Date(appointmentAt);
+  if (Number.isNaN(instant.getTime())) return null;
+  try {
+    return {
+      date: new Intl.DateTimeFormat(language, { timeZone: timezone, weekday: 'long', month: 'long', day: 'numeric' }).format(instant),
+      time: new Intl.DateTimeFormat(language, { timeZone: timezone, hour: 'numeric', minute: '2-digit' }).format(instant).replace(/\u202f/g, ' '),
+    };
+  } catch {
+    return null;
+  }
+}
+
 export function renderReminderMessage(
   template: string,
   appt: { name: string; appointmentAt: string; location: string | null },
   timezone: string,
+  extra: { callbackNumber?: string | null; language?: string | null } = {},
 ): string {
-  const when = spokenDateAndTime(appt.appointmentAt, timezone);
+  const language = (extra.language ?? 'en').toLowerCase();
+  const english = language === 'en' || language.startsWith('en-');
+  const when = english ? spokenDateAndTime(appt.appointmentAt, timezone) : (localizedDateAndTime(appt.appointmentAt, timezone, language) ?? spokenDateAndTime(appt.appointmentAt, timezone));
+  const at = AT_WORD[language.split('-')[0]!] ?? 'at';
+  const location = appt.location?.trim() ?? '';
+  const callback = extra.callbackNumber?.trim() ?? '';
   const values: Record<Placeholder, string> = {
     name: appt.name.trim(),
+    first_name: appt.name.trim().split(/\s+/)[0] ?? '',
     appointment_date: when?.date ?? appt.appointmentAt,
     appointment_time: when?.time ?? '',
-    location: appt.location?.trim() || DEFAULT_LOCATION,
+    location: location || DEFAULT_LOCATION,
+    location_text: location ? ` ${at} ${location}` : '',
+    callback_number: callback ? spokenPhoneNumber(callback) : '',
+    callback_number_text: callback ? ` ${at} ${spokenPhoneNumber(callback)}` : '',
   };
   return tokenize(template)
     .tokens.map((token) => {

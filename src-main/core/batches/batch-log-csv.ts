@@ -7,7 +7,10 @@
 //   its offset; appointment_date is "YYYY-MM-DD HH:MM" clinic wall-clock time.
 // - call_status is Twilio's final status. A call still open when the log is written shows its last
 //   status and error_message says "still open: last status X". A call Twilio never created shows our
-//   own state instead: rejected (Twilio refused it; error_message says why), skipped, pending, dialing.
+//   own state instead: rejected (Twilio refused it; error_message says why), skipped (error_message: the rule,
+//   e.g. "do-not-call list"), pending, dialing.
+// - A reminder retried (busy, no answer) has one row: its last call's status; `attempts` counts the calls.
+// - confirmation: confirmed, cancelled or opted_out (pressed 9).
 // - Formula injection (OWASP "CSV Injection"): any text cell starting with = + - @ tab or CR gets a
 //   leading apostrophe. That includes every E.164 phone number (+1...): Excel then shows it as text,
 //   which is what a clinic wants anyway (no 1.21E+10, no lost leading +).
@@ -87,7 +90,8 @@ function statusAndError(attempt: CallAttempt): { status: string; error: string |
       dialing: 'still open: dialling, no status received yet',
       placed: 'still open: placed, no status received yet',
       rejected: null,
-      skipped: 'not dialled: the batch was cancelled first',
+      // A rule's reason (do-not-call list, appointment passed) is in error_message; none means a cancelled batch.
+      skipped: attempt.errorMessage ? null : 'not dialled: the batch was cancelled first',
     };
     return { status: attempt.state, error: [why[attempt.state], twilioError].filter(Boolean).join('; ') || null };
   }
@@ -96,7 +100,8 @@ function statusAndError(attempt: CallAttempt): { status: string; error: string |
   return { status: attempt.status, error: twilioError ? `${open}; ${twilioError}` : open };
 }
 
-export function toBatchLogRow(batch: Batch, attempt: CallAttempt, appointment: Appointment, timezone: string): BatchLogRow {
+/** `calls`: how many calls the reminder took (retries included); without it, the attempt's own create tries. */
+export function toBatchLogRow(batch: Batch, attempt: CallAttempt, appointment: Appointment, timezone: string, calls?: number): BatchLogRow {
   const { status, error } = statusAndError(attempt);
   const duration = attempt.durationSeconds === null ? null : Math.max(0, Math.round(attempt.durationSeconds));
   return {
@@ -114,7 +119,7 @@ export function toBatchLogRow(batch: Batch, attempt: CallAttempt, appointment: A
     error_message: error,
     answered_by: attempt.answeredBy,
     confirmation: attempt.confirmation,
-    attempts: attempt.attempts,
+    attempts: calls ?? attempt.attempts,
     status_source: attempt.statusSource,
     started_at: inClinicZone(attempt.startedAt, timezone),
     ended_at: inClinicZone(attempt.endedAt, timezone),

@@ -6,12 +6,14 @@ import { recordCallSnapshot } from '../calls/record-call-snapshot';
 import type { Settings } from '../settings/schema';
 import { getAppointment } from '../store/appointments';
 import { getBatch, setBatchState, setBatchWaitDeadline } from '../store/batches';
-import { batchCounts, dialingAttempts, getCallAttempt, listBatchAttempts, markRejected, nextPendingAttemptExcept, skipPendingAttempts } from '../store/call-attempts';
+import { batchCounts, dialingAttempts, getCallAttempt, listBatchAttempts, markRejected, nextPendingAttemptExcept, nextRetryAt, skipPendingAttempts } from '../store/call-attempts';
 import type { Db } from '../store/database';
 import { describeTwilioError, storedErrorCode, type CallsApi, type TwilioErrorInfo } from '../twilio/twilio-client';
 import { Pacer } from './pacer';
 import { placeReminderCall, type CallbackTarget, type DialOutcome, type PlaceCallDeps } from './place-reminder-call';
 import { recoverDialingAttempt, type RecoverDeps } from './recover-dialing';
+import { planRetries } from './retry-plan';
+import { skipIfRuled } from './skip-reason';
 import { DispatchStoppedError, isStopError, systemClock, systemSleep, type Clock, type Sleep } from './timing';
 
 export interface BatchOutcome {
@@ -53,6 +55,8 @@ export interface BatchRunnerOptions {
    * end of the day, waits for the morning) while calls already placed are still followed.
    */
   mayDial?: () => boolean;
+  /** Multiplies calling.retry_delay_seconds for retries of patients not reached (practice mode runs faster). */
+  retryDelayScale?: () => number;
 }
 
 const RATE_LIMIT_FIRST_BACKOFF_MS = 1000;
@@ -191,7 +195,8 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       if (state === 'paused' || state === 'cancelled') return state;
       const now = this.clock();
       const waiting = [...this.retryAt].filter(([, at]) => at > now).map(([id]) => id);
-      const attempt = nextPendingAttemptExcept(this.opts.db, batchId, waiting);
+      const attempt = nextPendingAttemptExcept(this.opts.db, batchId, waiting, new Date(now).toISOString());
+      if (attempt && this.skipIfRuled(attempt)) continue;
       if (attempt && this.opts.mayDial && !this.opts.mayDial()) {
         if (!this.holding.has(batchId)) this.log.info('Outside calling hours: dialing holds until they begin', { batchId });
         this.holding.add(batchId);
@@ -212,6 +217,16 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       await this.dialOne(batchId, attempt, calls);
       this.emit('batch-progress', batchId);
     }
+  }
+
+  /** Skips (never dials) an attempt a rule forbids — do-not-call list, appointment passed — with the reason stored. */
+  private skipIfRuled(attempt: CallAttempt): boolean {
+    const skipped = skipIfRuled(this.opts.db, attempt, this.clock());
+    if (!skipped) return false;
+    this.log.info('Call skipped', { batchId: attempt.batchId, attemptId: attempt.id, reason: skipped.errorMessage });
+    this.emit('call-updated', skipped);
+    this.emit('batch-progress', attempt.batchId);
+    return true;
   }
 
   private nextRetryFor(batchId: string): number | null {
@@ -324,28 +339,37 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       runOpts.waitSeconds === undefined && batch.waitDeadline ? Date.parse(batch.waitDeadline) : this.clock() + waitMs;
     setBatchWaitDeadline(this.opts.db, batchId, new Date(deadline).toISOString());
     let lastFinal = -1;
+    let deadlineMs = deadline;
     for (;;) {
       const state = this.batchState(batchId);
       if (state === 'paused' || state === 'cancelled') return this.finish(batchId, state, false);
+      // Same synchronous step as the counts below: a final status cannot complete the batch before its retry is queued.
+      if (planRetries(this.opts.db, batchId, this.opts.settings(), this.clock(), this.opts.retryDelayScale?.() ?? 1) > 0) this.emit('batch-progress', batchId);
+      const retryAt = nextRetryAt(this.opts.db, batchId);
+      if (retryAt !== null) {
+        // A queued retry keeps the batch open: it waits its full time after the retry's dial.
+        deadlineMs = Math.max(deadlineMs, Date.parse(retryAt) + waitMs);
+        setBatchWaitDeadline(this.opts.db, batchId, new Date(deadlineMs).toISOString());
+      }
       const { total, final } = batchCounts(this.opts.db, batchId);
       if (final !== lastFinal) {
         lastFinal = final;
         this.emit('batch-progress', batchId);
       }
       if (final >= total) return this.finish(batchId, 'completed', true);
-      if (this.clock() >= deadline) {
+      if (this.clock() >= deadlineMs) {
         // Last look before giving up: a dropped final callback must not make a finished call look open.
         if (await this.reconcileOpenCalls(batchId, calls)) continue;
         return this.finish(batchId, 'timed_out', true);
       }
       if (dialingAttempts(this.opts.db, batchId).length > 0) await this.recoverDialing(batchId, calls);
-      if (nextPendingAttemptExcept(this.opts.db, batchId, []) !== null) {
+      if (nextPendingAttemptExcept(this.opts.db, batchId, [], this.nowIso()) !== null) {
         // An interrupted dial that Twilio turned out not to have: it goes back into the dialing loop.
         const stopped = await this.dispatch(batchId, calls);
         if (stopped) return this.finish(batchId, stopped, false);
         continue;
       }
-      await this.sleepSlice(Math.min(this.opts.waitCheckMs ?? 1000, Math.max(1, deadline - this.clock())));
+      await this.sleepSlice(Math.min(this.opts.waitCheckMs ?? 1000, Math.max(1, deadlineMs - this.clock())));
     }
   }
 

@@ -11,8 +11,10 @@ import type { CallsApi } from '../twilio/twilio-client';
 import type { UiPushes } from '../ui-pushes';
 import { BatchRunner, type BatchOutcome } from './batch-runner';
 import { isWithinCallingHours } from './due-reminders';
-import { defaultExportFile, exportBatchLog } from './export-batch';
+import { appendFinishedBatchToLog, defaultExportFile, exportBatchLog } from './export-batch';
+import { resolveBatchLogFile } from './legacy-batch-log';
 import type { CallbackTarget } from './place-reminder-call';
+import { AutomaticReminders } from './automatic-reminders';
 import { ReminderScheduler } from './reminder-scheduler';
 import { isStopError, type Sleep } from './timing';
 
@@ -37,23 +39,34 @@ export interface BatchDeps {
 export interface BatchStartOptions {
   /** Pick up batches a previous run left `running` (default true; `reminder-desk run` resumes explicitly). */
   resumeBatches?: boolean;
-  /** Start the reminder scheduler: `serve` only. In the desktop app staff start batches themselves, so nothing dials on its own. */
+  /** Start the reminder scheduler regardless of the switch: `serve`, whose whole job is the schedule. */
   scheduler?: boolean;
+  /**
+   * The desktop app (Electron, browser preview): the same scheduler runs, but only puts reminders into batches while
+   * the "Automatic reminders" switch is on for the current mode and calls can be placed (automatic-reminders.ts).
+   */
+  automaticReminders?: boolean;
 }
 
 export class BatchService {
   readonly runner: BatchRunner;
+  readonly automatic: AutomaticReminders;
   private scheduler: ReminderScheduler | null = null;
+  /** The switch-gated scheduler of the desktop app (kept across practice-mode switches: the switch is per mode). */
+  private automaticScheduler: ReminderScheduler | null = null;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly deps: BatchDeps,
   ) {
     const { timing } = ctx;
+    this.automatic = new AutomaticReminders(ctx, deps);
     this.runner = new BatchRunner({
       isStopping: deps.isStopping,
       // Practice calls reach nobody; real ones only go out within calling hours (clinic time).
       mayDial: () => deps.practice() || isWithinCallingHours(ctx.getSettings(), ctx.clock()),
+      // Practice calls run at the simulator's speed; so do their retries (a 5-minute retry delay at time_scale 0.01 is 3 s).
+      retryDelayScale: () => (deps.practice() ? (ctx.simulatorOverrides?.timeScale ?? ctx.getSettings().simulator.time_scale) : 1),
       db: ctx.db,
       calls: () => deps.calls,
       settings: () => ctx.getSettings(),
@@ -68,11 +81,15 @@ export class BatchService {
     });
     this.runner.on('call-updated', (attempt) => deps.pushes.call(attempt));
     this.runner.on('batch-progress', (batchId) => deps.pushes.batch(batchId));
-    this.runner.on('batch-finished', () => deps.pushes.appointmentsChanged('batch'));
+    this.runner.on('batch-finished', (outcome) => {
+      deps.pushes.appointmentsChanged('batch');
+      if (outcome.state !== 'paused') this.appendToLegacyLog(outcome.batchId);
+    });
   }
 
   /** Resumes interrupted batches and (serve) starts the scheduler, once Twilio can be reached. */
   start(opts: BatchStartOptions): void {
+    if (opts.automaticReminders && !opts.scheduler) this.automaticScheduler = this.newScheduler(() => this.automatic.active());
     const unavailable = this.deps.callingUnavailableReason();
     if (unavailable) {
       // Nothing is dialled (and no due reminder is put into a batch that cannot run) until Twilio is set up.
@@ -86,6 +103,8 @@ export class BatchService {
   /** Stops the scheduler and waits (bounded) for running batches, which stop at their next sleep. */
   async stop(): Promise<void> {
     this.stopScheduler();
+    this.automaticScheduler?.stop();
+    this.automaticScheduler = null;
     await bounded('running batches', () => this.runner.idle());
   }
 
@@ -191,6 +210,18 @@ export class BatchService {
     return exportBatchLog(this.ctx.db, batch, this.ctx.getSettings().scheduling.timezone, target ?? defaultExportFile(this.ctx.dataDir, batchId));
   }
 
+  /** logging.batch_log_file (the predecessor's running log): a finished batch's rows are appended. */
+  private appendToLegacyLog(batchId: string): void {
+    const settings = this.ctx.getSettings();
+    const configured = settings.logging.batch_log_file;
+    const batch = getBatch(this.ctx.db, batchId);
+    if (!configured || !batch) return;
+    const file = resolveBatchLogFile(configured, this.ctx.dataDir);
+    void appendFinishedBatchToLog(this.ctx.db, batch, settings.scheduling.timezone, file).catch((error: unknown) =>
+      log.error('could not append the batch to logging.batch_log_file', { batchId, error }),
+    );
+  }
+
   private runInBackground(batchId: string, what: string): void {
     void this.run(batchId).catch((error: unknown) => {
       if (!isStopError(error)) log.error(what, { batchId, error });
@@ -210,7 +241,11 @@ export class BatchService {
   }
 
   private startScheduler(): void {
-    this.scheduler = new ReminderScheduler({
+    this.scheduler = this.newScheduler();
+  }
+
+  private newScheduler(enabled?: () => boolean): ReminderScheduler {
+    const scheduler = new ReminderScheduler({
       db: this.ctx.db,
       // Through this room, so scheduled batches are tracked (and awaited at stop) like any other.
       runner: { runBatch: (batchId: string) => this.run(batchId) },
@@ -218,7 +253,15 @@ export class BatchService {
       simulated: this.deps.practice,
       clock: this.ctx.clock,
       logger: createLogger('scheduler'),
+      ...(enabled ? { enabled } : {}),
     });
-    this.scheduler.start();
+    scheduler.start();
+    return scheduler;
+  }
+
+  /** A wake from sleep (the reconciliation sweep notices it): check for due reminders at once. */
+  wake(): void {
+    this.scheduler?.wake();
+    this.automaticScheduler?.wake();
   }
 }

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Batch, CallAttempt } from '../domain';
+import type { Batch } from '../domain';
 import { toBatchLogRow, writeBatchLogCsv, writeBatchLogCsvFile, type BatchLogRow } from './batch-log-csv';
+import { deleteMeta, getMeta, setMeta } from '../store/app-meta';
 import { getAppointments } from '../store/appointments';
-import { batchAttemptsPage } from '../store/call-attempts';
+import { lastAttemptsPage } from '../store/call-attempts';
 import type { Db } from '../store/database';
+import { appendToBatchLog } from './legacy-batch-log';
 
 const PAGE_SIZE = 500;
 
@@ -16,14 +18,15 @@ const PAGE_SIZE = 500;
 export function* batchLogRows(db: Db, batch: Batch, timezone: string): Generator<BatchLogRow> {
   let after = -1;
   for (;;) {
-    const attempts: CallAttempt[] = batchAttemptsPage(db, batch.id, after, PAGE_SIZE);
-    if (attempts.length === 0) return;
-    const appointments = new Map(getAppointments(db, attempts.map((a) => a.appointmentId)).map((a) => [a.id, a]));
-    for (const attempt of attempts) {
+    // One row per appointment: its last call (a retry's, if any), with how many calls it took.
+    const page = lastAttemptsPage(db, batch.id, after, PAGE_SIZE);
+    if (page.length === 0) return;
+    const appointments = new Map(getAppointments(db, page.map((p) => p.attempt.appointmentId)).map((a) => [a.id, a]));
+    for (const { attempt, calls } of page) {
       const appointment = appointments.get(attempt.appointmentId);
-      if (appointment) yield toBatchLogRow(batch, attempt, appointment, timezone);
+      if (appointment) yield toBatchLogRow(batch, attempt, appointment, timezone, calls);
     }
-    after = attempts[attempts.length - 1]!.position;
+    after = page[page.length - 1]!.attempt.position;
   }
 }
 
@@ -43,4 +46,20 @@ export async function exportBatchLog(
   const file = path.resolve(target);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   return { ...(await writeBatchLogCsvFile(rows, file)), savedTo: file };
+}
+
+/**
+ * logging.batch_log_file: appends a finished batch's rows to the predecessor-style running log, once per batch
+ * (remembered in app_meta, so a batch that finishes again after a resume is not appended twice).
+ */
+export async function appendFinishedBatchToLog(db: Db, batch: Batch, timezone: string, file: string): Promise<number> {
+  const key = `batch_log_appended:${batch.id}`;
+  if (getMeta(db, key) !== null) return 0;
+  setMeta(db, key, new Date().toISOString()); // claimed first: two finish events never append twice
+  try {
+    return (await appendToBatchLog(file, [...batchLogRows(db, batch, timezone)])).rows;
+  } catch (error) {
+    deleteMeta(db, key); // not written: the next finish (or a retry) may try again
+    throw error;
+  }
 }

@@ -67,7 +67,8 @@ export function buildCreateParams(input: {
     params.statusCallbackEvent = [...STATUS_CALLBACK_EVENTS];
     params.statusCallbackMethod = 'POST';
   }
-  if (calling.detect_voicemail) params.machineDetection = 'Enable';
+  // DetectMessageEnd: Twilio asks for the TwiML after the greeting's beep, so a machine records the whole voicemail message.
+  if (calling.detect_voicemail) params.machineDetection = 'DetectMessageEnd';
   return { params, twimlUrl };
 }
 

@@ -42,13 +42,39 @@ const optionalUrl = z
   .optional()
   .transform((value) => (value ? value : null));
 
+/** Minimum detail (first name, day, time, place; never the reason for the visit): anyone may pick up the phone. */
 export const DEFAULT_MESSAGE_TEMPLATE =
-  'Hello {name}. This is a reminder of your appointment on {appointment_date} at {appointment_time} at {location}.';
+  'Hello {first_name}. This is a reminder of your appointment on {appointment_date} at {appointment_time}{location_text}.';
+
+/** What an answering machine records: no name beyond the first, no keypad prompt, the clinic's number to call back. */
+export const DEFAULT_VOICEMAIL_TEMPLATE =
+  'Hello {first_name}. This is a reminder of your appointment on {appointment_date} at {appointment_time}{location_text}. To confirm or change it, please call us back{callback_number_text}. Thank you.';
+
+export const WEEKDAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type WeekdayName = (typeof WEEKDAY_NAMES)[number];
+
+/** "mon" / "Monday" / "MONDAY" -> "monday". */
+const weekday = z
+  .string()
+  .transform((text) => text.trim().toLowerCase())
+  .pipe(z.string().refine((day) => WEEKDAY_NAMES.some((name) => name.startsWith(day) && day.length >= 3), 'a day of the week such as "monday" or "mon"'))
+  .transform((day) => WEEKDAY_NAMES.find((name) => name.startsWith(day))!);
+
+const hoursBefore = z.number().positive().max(24 * 14);
+
+const languageCode = z.string().regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/, 'a lower-case language code such as en or es');
 
 export const settingsSchema = z.looseObject({
   scheduling: z
     .looseObject({
-      reminder_hours_before: z.number().positive().max(24 * 14).default(24),
+      /** One reminder (24) or several, e.g. [48, 2]: each is a separate call, due that many hours before. */
+      reminder_hours_before: z.union([hoursBefore, z.array(hoursBefore).min(1).max(5)]).default(24),
+      /** Days the clinic calls on (with calling_hours); default Monday–Saturday. */
+      calling_days: z
+        .array(weekday)
+        .min(1)
+        .default(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'])
+        .transform((days) => [...new Set(days)]),
       timezone: z
         .string()
         .refine(isTimeZone, 'an IANA time zone such as "America/New_York"')
@@ -67,6 +93,8 @@ export const settingsSchema = z.looseObject({
       retry_delay_seconds: z.number().int().min(0).max(86_400).default(300),
       call_timeout_seconds: z.number().int().min(5).max(600).default(30),
       detect_voicemail: z.boolean().default(true),
+      /** What a call that reached an answering machine does: leave the voicemail message (reached), retry it, or hang up. */
+      voicemail_action: z.enum(['leave_message', 'retry', 'hang_up']).default('leave_message'),
       status_callback_url: optionalUrl,
       calls_per_second: z.number().positive().max(100).default(1),
     })
@@ -89,11 +117,26 @@ export const settingsSchema = z.looseObject({
         .default('info'),
       max_log_size: byteSize.default(10 * 1024 * 1024),
       backup_count: z.number().int().min(0).max(100).default(5),
+      /** The predecessor's batch log: every finished batch's rows are appended here (relative to the data folder). */
+      batch_log_file: z.string().min(1).nullable().optional().transform((v) => v ?? null),
     })
     .prefault({}),
   message: z
     .looseObject({
       message_template: z.string().min(1).max(3000).superRefine(reportProblems(validateMessageTemplate)).default(DEFAULT_MESSAGE_TEMPLATE),
+      /** Language code -> template; `en` falls back to message_template. The appointment's `language` column picks one. */
+      templates: z.record(languageCode, z.string().min(1).max(3000).superRefine(reportProblems(validateMessageTemplate))).default({}),
+      /** Language code -> Twilio <Say> voice and language, e.g. es: { voice: Polly.Lupe, language: es-US }. */
+      voices: z
+        .record(languageCode, z.looseObject({ voice: z.string().min(1).max(100).optional(), language: z.string().min(2).max(20).optional() }))
+        .default({}),
+      voicemail_template: z.string().min(1).max(3000).superRefine(reportProblems(validateMessageTemplate)).default(DEFAULT_VOICEMAIL_TEMPLATE),
+      /** Language code -> voicemail template; `en` (and any language without one) falls back to voicemail_template. */
+      voicemail_templates: z.record(languageCode, z.string().min(1).max(3000).superRefine(reportProblems(validateMessageTemplate))).default({}),
+      /** The clinic's number, spoken in the voicemail message ({callback_number}). */
+      callback_number: z.string().min(3).max(40).nullable().optional().transform((v) => v ?? null),
+      /** Keypad wording: what 2 does ("cancel", or e.g. "reschedule"). */
+      cancel_word: z.string().min(1).max(40).default('cancel'),
     })
     .prefault({}),
   twilio: z

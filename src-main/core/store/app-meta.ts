@@ -11,6 +11,10 @@ export function setMeta(db: Db, key: string, value: string): void {
   db.prepare('INSERT INTO app_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
+export function deleteMeta(db: Db, key: string): void {
+  db.prepare('DELETE FROM app_meta WHERE key = ?').run(key);
+}
+
 /** Atomically adds to a counter (e.g. rejected signatures) and returns the new value. */
 export function incrementCounter(db: Db, key: string, by = 1): number {
   const row = db

@@ -1,5 +1,6 @@
 import type { Appointment, Confirmation } from '../domain';
 import type { Db } from './database';
+import { forgetSlotsOf } from './reminder-slots';
 
 interface AppointmentRow {
   id: number;
@@ -12,6 +13,9 @@ interface AppointmentRow {
   appointment_utc: string;
   location: string | null;
   confirmation: Confirmation | null;
+  confirmed_at: string | null;
+  language: string | null;
+  timezone: string | null;
   source_file: string | null;
   imported_at: string;
   updated_at: string;
@@ -27,6 +31,9 @@ export function rowToAppointment(row: AppointmentRow): Appointment {
     appointmentAt: row.appointment_at,
     location: row.location,
     confirmation: row.confirmation,
+    confirmedAt: row.confirmed_at,
+    language: row.language,
+    timezone: row.timezone,
     importedAt: row.imported_at,
   };
 }
@@ -39,6 +46,9 @@ export interface AppointmentInput {
   email: string | null;
   appointmentAt: string;
   location: string | null;
+  /** Optional file columns (issue 10); absent means none. */
+  language?: string | null;
+  timezone?: string | null;
 }
 
 export interface UpsertSummary {
@@ -52,12 +62,12 @@ export interface UpsertSummary {
 export function upsertAppointments(db: Db, rows: readonly AppointmentInput[], sourceFile: string | null, now: string): UpsertSummary {
   const find = db.prepare<[string], AppointmentRow>('SELECT * FROM appointments WHERE dedupe_key = ?');
   const insert = db.prepare(
-    `INSERT INTO appointments (dedupe_key, external_id, name, phone_number, email, appointment_at, appointment_utc, location, source_file, imported_at, updated_at)
-     VALUES (@dedupeKey, @externalId, @name, @phoneNumber, @email, @appointmentAt, @appointmentUtc, @location, @sourceFile, @now, @now)`,
+    `INSERT INTO appointments (dedupe_key, external_id, name, phone_number, email, appointment_at, appointment_utc, location, language, timezone, source_file, imported_at, updated_at)
+     VALUES (@dedupeKey, @externalId, @name, @phoneNumber, @email, @appointmentAt, @appointmentUtc, @location, @language, @timezone, @sourceFile, @now, @now)`,
   );
   const update = db.prepare(
     `UPDATE appointments SET external_id = @externalId, name = @name, phone_number = @phoneNumber, email = @email,
-       appointment_at = @appointmentAt, appointment_utc = @appointmentUtc, location = @location, source_file = @sourceFile, updated_at = @now
+       appointment_at = @appointmentAt, appointment_utc = @appointmentUtc, location = @location, language = @language, timezone = @timezone, source_file = @sourceFile, updated_at = @now
      WHERE id = @id`,
   );
   const summary: UpsertSummary = { inserted: 0, updated: 0, unchanged: 0, ids: [] };
@@ -65,7 +75,7 @@ export function upsertAppointments(db: Db, rows: readonly AppointmentInput[], so
     for (const row of rows) {
       const appointmentUtc = new Date(row.appointmentAt).toISOString();
       const existing = find.get(row.dedupeKey);
-      const params = { ...row, appointmentUtc, sourceFile, now };
+      const params = { ...row, language: row.language ?? null, timezone: row.timezone ?? null, appointmentUtc, sourceFile, now };
       if (!existing) {
         summary.ids.push(Number(insert.run(params).lastInsertRowid));
         summary.inserted += 1;
@@ -78,10 +88,14 @@ export function upsertAppointments(db: Db, rows: readonly AppointmentInput[], so
         existing.email === row.email &&
         existing.appointment_utc === appointmentUtc &&
         existing.location === row.location &&
+        existing.language === (row.language ?? null) &&
+        existing.timezone === (row.timezone ?? null) &&
         existing.external_id === row.externalId;
       if (same) summary.unchanged += 1;
       else {
         update.run({ ...params, id: existing.id });
+        // Moved: its reminders fall due again relative to the new time (the scheduler computes them from it).
+        if (existing.appointment_utc !== appointmentUtc) forgetSlotsOf(db, existing.id);
         summary.updated += 1;
       }
     }
@@ -127,25 +141,5 @@ export function listAppointments(db: Db, filter: AppointmentFilter = {}): Appoin
 }
 
 export function setAppointmentConfirmation(db: Db, id: number, confirmation: Confirmation, now: string): void {
-  db.prepare('UPDATE appointments SET confirmation = ?, updated_at = ? WHERE id = ?').run(confirmation, now, id);
-}
-
-/**
- * Appointments whose reminder is due: still in the future, inside the reminder horizon, and never put in any
- * batch. Searches appointments_by_time for the range and call_attempts_by_appointment for "not in a batch"
- * (asserted with EXPLAIN QUERY PLAN in the tests), so a year of appointments costs nothing per check.
- */
-export const DUE_REMINDERS_SQL = `
-  SELECT ap.id FROM appointments ap
-  WHERE ap.appointment_utc > @fromUtc AND ap.appointment_utc <= @toUtc
-    AND NOT EXISTS (SELECT 1 FROM call_attempts a WHERE a.appointment_id = ap.id)
-  ORDER BY ap.appointment_utc, ap.id
-  LIMIT @limit`;
-
-/** Ids of appointments after `fromUtc` and up to `toUtc` that no batch has taken yet (the scheduler's due reminders). */
-export function appointmentIdsWithoutAttempt(db: Db, range: { fromUtc: string; toUtc: string; limit: number }): number[] {
-  return db
-    .prepare<{ fromUtc: string; toUtc: string; limit: number }, { id: number }>(DUE_REMINDERS_SQL)
-    .all(range)
-    .map((row) => row.id);
+  db.prepare('UPDATE appointments SET confirmation = ?, confirmed_at = ?, updated_at = ? WHERE id = ?').run(confirmation, now, now, id);
 }

@@ -7,6 +7,8 @@ export interface CallAttemptRow {
   batch_id: string;
   appointment_id: number;
   position: number;
+  attempt_number: number;
+  retry_at: string | null;
   state: AttemptState;
   call_sid: string | null;
   status_callback_url: string | null;
@@ -24,6 +26,8 @@ export interface CallAttemptRow {
   error_code: string | null;
   error_message: string | null;
   confirmation: Confirmation | null;
+  confirmed_at: string | null;
+  keypad_reprompts: number;
   attempts: number;
   created_at: string;
   started_at: string | null;
@@ -37,6 +41,8 @@ export function rowToCallAttempt(row: CallAttemptRow): CallAttempt {
     batchId: row.batch_id,
     appointmentId: row.appointment_id,
     position: row.position,
+    attemptNumber: row.attempt_number,
+    retryAt: row.retry_at,
     state: row.state,
     callSid: row.call_sid,
     statusCallbackUrl: row.status_callback_url,
@@ -54,6 +60,8 @@ export function rowToCallAttempt(row: CallAttemptRow): CallAttempt {
     errorCode: row.error_code,
     errorMessage: row.error_message,
     confirmation: row.confirmation,
+    confirmedAt: row.confirmed_at,
+    keypadReprompts: row.keypad_reprompts,
     attempts: row.attempts,
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -73,7 +81,7 @@ export function getCallAttemptBySid(db: Db, callSid: string): CallAttempt | null
 }
 
 export function listBatchAttempts(db: Db, batchId: string): CallAttempt[] {
-  return db.prepare<[string], CallAttemptRow>('SELECT * FROM call_attempts WHERE batch_id = ? ORDER BY position').all(batchId).map(rowToCallAttempt);
+  return db.prepare<[string], CallAttemptRow>('SELECT * FROM call_attempts WHERE batch_id = ? ORDER BY position, attempt_number').all(batchId).map(rowToCallAttempt);
 }
 
 export function listAppointmentAttempts(db: Db, appointmentId: number): CallAttempt[] {
@@ -94,12 +102,18 @@ export function latestAttemptsByAppointment(db: Db): Map<number, CallAttempt> {
   return new Map(rows.map((row) => [row.appointment_id, rowToCallAttempt(row)]));
 }
 
-/** The next attempt of a batch still to dial, in batch order. */
-export function nextPendingAttempt(db: Db, batchId: string): CallAttempt | null {
-  const row = db
-    .prepare<[string], CallAttemptRow>(`SELECT * FROM call_attempts WHERE batch_id = ? AND state = 'pending' ORDER BY position LIMIT 1`)
-    .get(batchId);
-  return row ? rowToCallAttempt(row) : null;
+/** The next attempt of a batch still to dial, in batch order; a retry only once its retry_at has come (when `now` is given). */
+export function nextPendingAttempt(db: Db, batchId: string, now?: string): CallAttempt | null {
+  return nextPendingAttemptExcept(db, batchId, [], now);
+}
+
+/** The earliest retry_at among a batch's pending retries (null when none waits). */
+export function nextRetryAt(db: Db, batchId: string): string | null {
+  return (
+    db
+      .prepare<[string], { at: string | null }>(`SELECT MIN(retry_at) AS at FROM call_attempts WHERE batch_id = ? AND state = 'pending' AND retry_at IS NOT NULL`)
+      .get(batchId)?.at ?? null
+  );
 }
 
 /** Attempts left in `dialing` by a crash between asking Twilio and storing the CallSid. */
@@ -186,7 +200,54 @@ export function skipPendingAttempts(db: Db, batchId: string, now: string): numbe
 }
 
 export function setAttemptConfirmation(db: Db, id: number, confirmation: Confirmation, now: string): void {
-  db.prepare('UPDATE call_attempts SET confirmation = ?, updated_at = ? WHERE id = ?').run(confirmation, now, id);
+  db.prepare('UPDATE call_attempts SET confirmation = ?, confirmed_at = ?, updated_at = ? WHERE id = ?').run(confirmation, now, now, id);
+}
+
+/** Counts one re-prompt after a missing or invalid key (the next miss says goodbye). */
+export function countKeypadReprompt(db: Db, id: number, now: string): void {
+  db.prepare('UPDATE call_attempts SET keypad_reprompts = keypad_reprompts + 1, updated_at = ? WHERE id = ?').run(now, id);
+}
+
+/** A rule said this pending call must not be dialled (do-not-call list, appointment passed): skipped, with the reason. */
+export function markSkipped(db: Db, id: number, reason: string, now: string): void {
+  db.prepare(`UPDATE call_attempts SET state = 'skipped', error_message = ?, updated_at = ? WHERE id = ? AND state = 'pending'`).run(reason, now, id);
+}
+
+/**
+ * Queues the next call of a reminder whose last call did not reach the patient: a new pending attempt of the same
+ * batch and appointment, not dialled before `retryAt`. INSERT OR IGNORE on UNIQUE(batch, appointment, attempt_number):
+ * planning the same retry twice (two sweeps, a restart) adds one row.
+ */
+export function insertRetryAttempt(db: Db, previous: CallAttempt, retryAt: string, now: string): boolean {
+  return (
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO call_attempts (batch_id, appointment_id, position, attempt_number, retry_at, state, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      )
+      .run(previous.batchId, previous.appointmentId, previous.position, previous.attemptNumber + 1, retryAt, now, now).changes === 1
+  );
+}
+
+/**
+ * The last attempt of each appointment in a batch (what the batch's row shows) with how many calls it took (retries
+ * included; a skipped or never-dialled attempt is no call), a page at a time in batch order.
+ */
+export function lastAttemptsPage(db: Db, batchId: string, afterPosition = -1, limit = -1): { attempt: CallAttempt; calls: number }[] {
+  return db
+    .prepare<[string, number, string, number], CallAttemptRow & { calls: number }>(
+      `SELECT a.*, latest.calls FROM call_attempts a
+       JOIN (SELECT appointment_id, MAX(attempt_number) AS n, SUM(state IN ('dialing', 'placed', 'rejected')) AS calls
+             FROM call_attempts WHERE batch_id = ? AND position > ? GROUP BY appointment_id) latest
+         ON latest.appointment_id = a.appointment_id AND latest.n = a.attempt_number
+       WHERE a.batch_id = ? ORDER BY a.position LIMIT ?`,
+    )
+    .all(batchId, afterPosition, batchId, limit)
+    .map((row) => ({ attempt: rowToCallAttempt(row), calls: row.calls }));
+}
+
+export function lastAttemptsOfBatch(db: Db, batchId: string): { attempt: CallAttempt; calls: number }[] {
+  return lastAttemptsPage(db, batchId);
 }
 
 export type BatchCounts = Record<CallStatus | 'pending' | 'dialing' | 'skipped' | 'rejected', number>;
@@ -211,14 +272,19 @@ export function batchCounts(db: Db, batchId: string): { counts: Partial<BatchCou
   return { counts, total, final };
 }
 
-/** The next pending attempt of a batch in batch order, skipping those still waiting out a retry delay. */
-export function nextPendingAttemptExcept(db: Db, batchId: string, excludeIds: readonly number[]): CallAttempt | null {
-  if (excludeIds.length === 0) return nextPendingAttempt(db, batchId);
+/**
+ * The next pending attempt of a batch in batch order, skipping those still waiting out a transient-failure delay
+ * (`excludeIds`) and, when `now` is given, retries whose retry_at has not come yet.
+ */
+export function nextPendingAttemptExcept(db: Db, batchId: string, excludeIds: readonly number[], now?: string): CallAttempt | null {
   const row = db
-    .prepare<[string, string], CallAttemptRow>(
-      `SELECT * FROM call_attempts WHERE batch_id = ? AND state = 'pending' AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT 1`,
+    .prepare<{ batchId: string; exclude: string; now: string | null }, CallAttemptRow>(
+      `SELECT * FROM call_attempts WHERE batch_id = @batchId AND state = 'pending'
+         AND id NOT IN (SELECT value FROM json_each(@exclude))
+         AND (@now IS NULL OR retry_at IS NULL OR retry_at <= @now)
+       ORDER BY position, attempt_number LIMIT 1`,
     )
-    .get(batchId, JSON.stringify(excludeIds));
+    .get({ batchId, exclude: JSON.stringify(excludeIds), now: now ?? null });
   return row ? rowToCallAttempt(row) : null;
 }
 

@@ -62,10 +62,20 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
     );
   }
   if (current === latest) return;
-  db.transaction(() => {
-    for (const m of migrations.slice(current)) db.exec(m.sql);
-    db.pragma(`user_version = ${latest}`);
-  })();
+  // Foreign keys off while migrating (SQLite's documented way to rebuild a table that others reference; the
+  // pragma is a no-op inside a transaction), then checked before the commit: a broken reference rolls it all back.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (const m of migrations.slice(current)) db.exec(m.sql);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new Error(`Migration left ${broken.length} broken references; nothing was changed`);
+      db.pragma(`user_version = ${latest}`);
+    })();
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON');
+  }
 }
 
 export function nowIso(clock: () => number = Date.now): string {

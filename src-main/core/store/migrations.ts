@@ -153,4 +153,107 @@ export const MIGRATIONS: readonly Migration[] = [
         + coalesce(length(CAST(rejection_reason AS BLOB)), 0) + 64;
     `,
   },
+  {
+    version: 4,
+    name: 'retries, keypad answers, do-not-call list, reminder slots, language and time zone per appointment',
+    // Table rebuilds (SQLite cannot change a CHECK or UNIQUE in place). migrate() runs with foreign keys off and
+    // checks them before committing, so rebuilding a parent table keeps every child row valid.
+    sql: `
+      CREATE TABLE appointments_v2 (
+        id INTEGER PRIMARY KEY,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        external_id TEXT,
+        name TEXT NOT NULL,
+        phone_number TEXT NOT NULL,
+        email TEXT,
+        appointment_at TEXT NOT NULL,
+        appointment_utc TEXT NOT NULL,
+        location TEXT,
+        confirmation TEXT CHECK (confirmation IN ('confirmed', 'cancelled', 'opted_out')),
+        confirmed_at TEXT,                   -- when the patient's keypad answer was received
+        language TEXT,                       -- optional file column: which message.templates entry is spoken
+        timezone TEXT,                       -- optional file column: the patient's IANA zone (else scheduling.timezone)
+        source_file TEXT,
+        imported_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO appointments_v2 (id, dedupe_key, external_id, name, phone_number, email, appointment_at, appointment_utc,
+          location, confirmation, confirmed_at, source_file, imported_at, updated_at)
+        SELECT id, dedupe_key, external_id, name, phone_number, email, appointment_at, appointment_utc,
+          location, confirmation, CASE WHEN confirmation IS NULL THEN NULL ELSE updated_at END, source_file, imported_at, updated_at
+        FROM appointments;
+      DROP TABLE appointments;
+      ALTER TABLE appointments_v2 RENAME TO appointments;
+      CREATE INDEX appointments_by_time ON appointments (appointment_utc);
+
+      -- A reminder may now take several calls: attempt_number 1 is the first call, 2.. are retries of patients
+      -- not reached. UNIQUE(batch_id, appointment_id, attempt_number) still makes a double dial impossible.
+      CREATE TABLE call_attempts_v2 (
+        id INTEGER PRIMARY KEY,
+        batch_id TEXT NOT NULL REFERENCES batches (id),
+        appointment_id INTEGER NOT NULL REFERENCES appointments (id),
+        position INTEGER NOT NULL,
+        attempt_number INTEGER NOT NULL DEFAULT 1 CHECK (attempt_number >= 1),
+        retry_at TEXT,                       -- a retry is not dialled before this instant (survives a restart)
+        state TEXT NOT NULL CHECK (state IN ('pending', 'dialing', 'placed', 'rejected', 'skipped')),
+        call_sid TEXT UNIQUE,
+        status_callback_url TEXT,
+        twiml_url TEXT,
+        from_number TEXT,
+        to_number TEXT,
+        dial_started_at TEXT,
+        status TEXT,
+        is_final INTEGER NOT NULL DEFAULT 0,
+        status_source TEXT CHECK (status_source IN ('callback', 'poll', 'reconcile')),
+        last_sequence_number INTEGER,
+        answered INTEGER NOT NULL DEFAULT 0,
+        answered_by TEXT,
+        duration_seconds INTEGER,
+        error_code TEXT,
+        error_message TEXT,
+        confirmation TEXT CHECK (confirmation IN ('confirmed', 'cancelled', 'opted_out')),
+        confirmed_at TEXT,
+        keypad_reprompts INTEGER NOT NULL DEFAULT 0, -- missing/invalid keys asked again (one, then goodbye)
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        ended_at TEXT,
+        updated_at TEXT NOT NULL,
+        UNIQUE (batch_id, appointment_id, attempt_number)
+      ) STRICT;
+      INSERT INTO call_attempts_v2 (id, batch_id, appointment_id, position, attempt_number, state, call_sid, status_callback_url,
+          twiml_url, from_number, to_number, dial_started_at, status, is_final, status_source, last_sequence_number, answered,
+          answered_by, duration_seconds, error_code, error_message, confirmation, confirmed_at, attempts, created_at, started_at,
+          ended_at, updated_at)
+        SELECT id, batch_id, appointment_id, position, 1, state, call_sid, status_callback_url,
+          twiml_url, from_number, to_number, dial_started_at, status, is_final, status_source, last_sequence_number, answered,
+          answered_by, duration_seconds, error_code, error_message, confirmation, CASE WHEN confirmation IS NULL THEN NULL ELSE updated_at END,
+          attempts, created_at, started_at, ended_at, updated_at
+        FROM call_attempts;
+      DROP TABLE call_attempts;
+      ALTER TABLE call_attempts_v2 RENAME TO call_attempts;
+      CREATE INDEX call_attempts_by_batch ON call_attempts (batch_id, position, attempt_number);
+      CREATE INDEX call_attempts_by_appointment ON call_attempts (appointment_id);
+      CREATE INDEX call_attempts_open ON call_attempts (dial_started_at) WHERE is_final = 0 AND state IN ('dialing', 'placed');
+
+      -- Numbers never to be called again (pressed 9, or added by staff). E.164.
+      CREATE TABLE do_not_call (
+        phone_number TEXT PRIMARY KEY,
+        reason TEXT,
+        source TEXT NOT NULL CHECK (source IN ('keypad', 'staff', 'import')),
+        added_at TEXT NOT NULL
+      ) STRICT;
+
+      -- Which reminder (hours before) of which appointment the scheduler has put into a batch: a restart or a
+      -- wake from sleep never queues the same reminder twice.
+      CREATE TABLE reminder_slots (
+        appointment_id INTEGER NOT NULL REFERENCES appointments (id),
+        hours_before REAL NOT NULL,
+        due_utc TEXT NOT NULL,
+        batch_id TEXT REFERENCES batches (id),
+        done_at TEXT NOT NULL,
+        PRIMARY KEY (appointment_id, hours_before)
+      ) STRICT;
+    `,
+  },
 ];

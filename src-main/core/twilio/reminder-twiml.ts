@@ -1,18 +1,30 @@
 import twilio from 'twilio';
 import type { Confirmation } from '../domain';
+import { GOODBYE, INVALID_KEY_REPLY, keypadAction, keypadPrompt, NO_KEY_REPLY, replyFor, type KeypadWording } from './keypad';
 
 // What the patient hears. Built with twilio's own VoiceResponse so every value is escaped as TwiML expects.
+// Which key does what lives in keypad.ts; this file only turns those decisions into TwiML.
 
 /** Twilio refuses inline TwiML (`twiml` on calls.create) longer than this. */
 export const MAX_TWIML_CHARS = 4000;
 
-export const GATHER_PROMPT = 'Press 1 to confirm, or 2 to cancel.';
-export const NO_KEY_FALLBACK = 'We did not receive a response. Thank you, goodbye.';
-export const CONFIRMED_REPLY = 'Thank you, your appointment is confirmed. Goodbye.';
-export const CANCELLED_REPLY = 'Thank you, your appointment is cancelled. Please call the clinic to reschedule. Goodbye.';
-export const INVALID_KEY_REPLY = 'Sorry, that key is not an option.';
+export { INVALID_KEY_REPLY } from './keypad';
+export const NO_KEY_FALLBACK = `${NO_KEY_REPLY} ${GOODBYE}`;
 
 const GATHER_TIMEOUT_SECONDS = 8;
+
+/** <Say> attributes for the appointment's language (message.voices). */
+export interface SayOptions {
+  voice?: string | undefined;
+  language?: string | undefined;
+}
+
+export interface VoiceOptions {
+  say?: SayOptions;
+  wording?: KeypadWording;
+}
+
+const DEFAULT_WORDING: KeypadWording = { cancelWord: 'cancel' };
 
 export class TwimlTooLongError extends Error {
   override readonly name = 'TwimlTooLongError';
@@ -40,44 +52,81 @@ export function speakableText(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, ' ');
 }
 
-function addGather(response: twilio.twiml.VoiceResponse, gatherActionUrl: string): void {
-  const gather = response.gather({ numDigits: 1, action: gatherActionUrl, method: 'POST', timeout: GATHER_TIMEOUT_SECONDS });
-  gather.say(GATHER_PROMPT);
-  // Reached only when the patient pressed nothing (a key sends Twilio to the action URL instead).
-  response.say(NO_KEY_FALLBACK);
+function sayAttributes(say: SayOptions | undefined): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  if (say?.voice) attributes.voice = say.voice;
+  if (say?.language) attributes.language = say.language;
+  return attributes;
+}
+
+type Sayer = { say(attributes: object, text: string): unknown };
+
+function say(target: Sayer, text: string, opts: VoiceOptions): void {
+  target.say(sayAttributes(opts.say), speakableText(text));
 }
 
 /**
- * The reminder call's TwiML: the message, then (only when Twilio can reach our /gather endpoint) the
- * "press 1 / press 2" prompt. Without a public URL there is nowhere to send the key, so no prompt is spoken.
+ * The keypad prompt. actionOnEmptyResult: Twilio posts to /gather even when no key was pressed, so a missing key
+ * goes through the same one-re-prompt rule as a wrong key. The goodbye after it is only heard if that post fails.
  */
-export function buildReminderTwiml(opts: { message: string; gatherActionUrl: string | null }): string {
+function addGather(response: twilio.twiml.VoiceResponse, gatherActionUrl: string, opts: VoiceOptions, lead?: string): void {
+  const gather = response.gather({ numDigits: 1, action: gatherActionUrl, method: 'POST', timeout: GATHER_TIMEOUT_SECONDS, actionOnEmptyResult: true });
+  if (lead) say(gather, lead, opts);
+  say(gather, keypadPrompt(opts.wording ?? DEFAULT_WORDING), opts);
+  say(response, GOODBYE, opts);
+}
+
+/**
+ * The reminder call's TwiML: the message, then (only when Twilio can reach our /gather endpoint) the keypad
+ * prompt. Without a public URL there is nowhere to send the key, so no prompt is spoken.
+ */
+export function buildReminderTwiml(opts: { message: string; gatherActionUrl: string | null } & VoiceOptions): string {
   const response = new twilio.twiml.VoiceResponse();
-  response.say(speakableText(opts.message));
-  if (opts.gatherActionUrl) addGather(response, opts.gatherActionUrl);
+  say(response, opts.message, opts);
+  if (opts.gatherActionUrl) addGather(response, opts.gatherActionUrl, opts);
   return ensureFits(response.toString());
 }
 
 /**
- * TwiML answering the patient's key press. A key other than 1 or 2 is explained and, when the action URL is
- * known, asked once more; the confirmation is only recorded for 1 or 2.
+ * What an answering machine gets (Twilio asks for this TwiML after the beep with MachineDetection=DetectMessageEnd):
+ * the voicemail message and no keypad prompt — nobody is there to press a key — or, for voicemail_action
+ * `retry`/`hang_up`, nothing at all.
+ */
+export function buildVoicemailTwiml(opts: { message: string | null } & VoiceOptions): string {
+  const response = new twilio.twiml.VoiceResponse();
+  if (opts.message) say(response, opts.message, opts);
+  response.hangup();
+  return ensureFits(response.toString());
+}
+
+/**
+ * TwiML answering the patient's key press (or its absence). `confirmation` is what to store (1, 2, 9);
+ * `reprompted` tells the caller to count a re-prompt so the next miss says goodbye.
  */
 export function buildGatherReplyTwiml(
   digits: string | null | undefined,
-  opts: { gatherActionUrl?: string | null } = {},
-): { twiml: string; confirmation: Confirmation | null } {
+  opts: { gatherActionUrl?: string | null; message?: string; repromptsSoFar?: number } & VoiceOptions = {},
+): { twiml: string; confirmation: Confirmation | null; reprompted: boolean } {
   const response = new twilio.twiml.VoiceResponse();
-  const key = (digits ?? '').trim();
-  if (key === '1') {
-    response.say(CONFIRMED_REPLY);
-    return { twiml: response.toString(), confirmation: 'confirmed' };
+  const action = keypadAction(digits, opts.repromptsSoFar ?? 0);
+  const wording = opts.wording ?? DEFAULT_WORDING;
+  switch (action.kind) {
+    case 'answer':
+      say(response, replyFor(action.confirmation, wording), opts);
+      return { twiml: response.toString(), confirmation: action.confirmation, reprompted: false };
+    case 'repeat':
+      if (opts.message) say(response, opts.message, opts);
+      if (opts.gatherActionUrl) addGather(response, opts.gatherActionUrl, opts);
+      else say(response, GOODBYE, opts);
+      return { twiml: ensureFits(response.toString()), confirmation: null, reprompted: false };
+    case 'reprompt': {
+      const lead = action.reason === 'no-key' ? NO_KEY_REPLY : INVALID_KEY_REPLY;
+      if (opts.gatherActionUrl) addGather(response, opts.gatherActionUrl, opts, lead);
+      else say(response, `${lead} ${GOODBYE}`, opts);
+      return { twiml: response.toString(), confirmation: null, reprompted: true };
+    }
+    case 'goodbye':
+      say(response, (digits ?? '').trim() === '' ? NO_KEY_FALLBACK : `${INVALID_KEY_REPLY} ${GOODBYE}`, opts);
+      return { twiml: response.toString(), confirmation: null, reprompted: false };
   }
-  if (key === '2') {
-    response.say(CANCELLED_REPLY);
-    return { twiml: response.toString(), confirmation: 'cancelled' };
-  }
-  response.say(INVALID_KEY_REPLY);
-  if (opts.gatherActionUrl) addGather(response, opts.gatherActionUrl);
-  else response.say(NO_KEY_FALLBACK);
-  return { twiml: response.toString(), confirmation: null };
 }

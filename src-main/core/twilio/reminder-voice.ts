@@ -15,15 +15,20 @@ export interface ReminderVoiceInput {
   timezone: string;
   appointment: { name: string; appointmentAt: string; location: string | null };
   gatherActionUrl: string | null;
+  /** Issue 10: the text for this appointment (language, voicemail) instead of template + timezone. */
+  render?: (appointment: { name: string; appointmentAt: string; location: string | null }) => string;
+  /** Issue 10: the TwiML for a message (voice, keypad wording, voicemail) instead of the plain reminder. */
+  build?: (message: string) => string;
 }
 
 /** The reminder's TwiML, or the fallback with `problem` saying why (in words fit for a log: no patient values). */
 export function reminderVoice(input: ReminderVoiceInput): { twiml: string; problem: string | null } {
-  const render = (appointment: ReminderVoiceInput['appointment']): string => renderReminderMessage(input.template, appointment, input.timezone);
+  const render = input.render ?? ((appointment: ReminderVoiceInput['appointment']): string => renderReminderMessage(input.template, appointment, input.timezone));
+  const build = input.build ?? ((message: string): string => buildReminderTwiml({ message, gatherActionUrl: input.gatherActionUrl }));
   try {
-    return { twiml: buildReminderTwiml({ message: render(input.appointment), gatherActionUrl: input.gatherActionUrl }), problem: null };
+    return { twiml: build(render(input.appointment)), problem: null };
   } catch (error) {
-    return { twiml: fallbackTwiml(), problem: describeFailure(error, () => render({ ...input.appointment, name: 'A', location: 'B' }), input.gatherActionUrl) };
+    return { twiml: fallbackTwiml(), problem: describeFailure(error, () => render({ ...input.appointment, name: 'A', location: 'B' }), build) };
   }
 }
 
@@ -34,11 +39,11 @@ function fallbackTwiml(): string {
 }
 
 /** Which part is to blame: the template (too long even with one-letter values) or this appointment's values. */
-function describeFailure(error: unknown, renderWithShortValues: () => string, gatherActionUrl: string | null): string {
+function describeFailure(error: unknown, renderWithShortValues: () => string, build: (message: string) => string): string {
   if (error instanceof TwimlTooLongError) {
     let templateTooLong = false;
     try {
-      buildReminderTwiml({ message: renderWithShortValues(), gatherActionUrl });
+      build(renderWithShortValues());
     } catch {
       templateTooLong = true;
     }

@@ -79,5 +79,6 @@ export function reminderStateLabel(call: (LabelledCall & { status: string }) | n
 export function confirmationLabel(confirmation: string | null): string {
   if (confirmation === 'confirmed') return 'Confirmed';
   if (confirmation === 'cancelled') return 'Cancelled';
+  if (confirmation === 'opted_out') return 'Asked not to be called (pressed 9)';
   return '—';
 }

@@ -1,10 +1,21 @@
 import { useEffect, useState } from 'react';
-import type { AppState, EditableSettings } from '../../../src-main/core/api/contract';
+import type { AppState, EditableSettings, WeekdayName } from '../../../src-main/core/api/contract';
 import { useApi, useAppState } from '../api/hooks';
+import { LanguagePreviews } from '../components/LanguagePreviews';
 import { LeavePractice } from '../components/LeavePractice';
 import { describeSettingsError } from '../settings-errors';
 
 const PREVIEW_DELAY_MS = 300;
+
+const WEEKDAYS: [WeekdayName, string][] = [
+  ['monday', 'Mon'],
+  ['tuesday', 'Tue'],
+  ['wednesday', 'Wed'],
+  ['thursday', 'Thu'],
+  ['friday', 'Fri'],
+  ['saturday', 'Sat'],
+  ['sunday', 'Sun'],
+];
 
 export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppState) => void }) {
   const api = useApi();
@@ -80,7 +91,7 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
           <span>Message</span>
           <textarea rows={5} value={draft.messageTemplate} onChange={(event) => set('messageTemplate', event.target.value)} data-testid="message-template" />
           <small>
-            Use {'{name}'}, {'{appointment_date}'}, {'{appointment_time}'} and {'{location}'}; they are filled in for each patient.
+            Use {'{first_name}'}, {'{name}'}, {'{appointment_date}'}, {'{appointment_time}'}, {'{location}'} or {'{location_text}'} (“ at the place”, or nothing); they are filled in for each patient. Say as little as needed: anyone may pick up the phone.
           </small>
         </label>
         <div className="speech-preview" data-testid="message-preview" aria-live="polite">
@@ -92,6 +103,8 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
             </p>
           ))}
         </div>
+        <div className="muted small">Each language, as saved (keys: 1 confirms, 2 cancels, 3 repeats, 9 stops reminder calls):</div>
+        <LanguagePreviews refreshKey={saved.messageTemplate} />
       </fieldset>
       <fieldset className="grid-2">
         <legend>How calls are placed</legend>
@@ -101,9 +114,9 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
           <small>Twilio allows 1 per second unless your account was raised.</small>
         </label>
         <label className="field">
-          <span>Retries if Twilio can’t place the call</span>
+          <span>Retries of patients not reached</span>
           <input type="number" min={0} max={10} step={1} value={draft.maxRetries} onChange={(event) => set('maxRetries', Number(event.target.value))} data-testid="max-retries" />
-          <small>Only a call Twilio could not start (a network or Twilio error) is tried again. Nobody is called twice: busy lines and unanswered calls are not called again.</small>
+          <small>A busy line, no answer or a failed call is tried again this many times, inside calling hours and never after the appointment. Someone who answered is never called again.</small>
         </label>
         <label className="field">
           <span>Wait before a retry (seconds)</span>
@@ -115,7 +128,15 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
         </label>
         <label className="field checkbox">
           <input type="checkbox" checked={draft.detectVoicemail} onChange={(event) => set('detectVoicemail', event.target.checked)} />
-          <span>Detect voicemail (leave the message after the beep)</span>
+          <span>Detect voicemail (answering machines get the voicemail message after the beep)</span>
+        </label>
+        <label className="field">
+          <span>When a machine answers</span>
+          <select value={draft.voicemailAction} onChange={(event) => set('voicemailAction', event.target.value as EditableSettings['voicemailAction'])} data-testid="voicemail-action">
+            <option value="leave_message">Leave the voicemail message (counts as reached)</option>
+            <option value="retry">Hang up and try again later</option>
+            <option value="hang_up">Hang up</option>
+          </select>
         </label>
       </fieldset>
       <fieldset className="grid-2">
@@ -128,6 +149,19 @@ export function SettingsView({ onLeftPractice }: { onLeftPractice: (state: AppSt
           <span>Not after</span>
           <input type="time" value={draft.callingHours.end} onChange={(event) => set('callingHours', { ...draft.callingHours, end: event.target.value })} />
         </label>
+        <fieldset className="field days" data-testid="calling-days">
+          <legend>Calling days</legend>
+          {WEEKDAYS.map(([day, label]) => (
+            <label key={day} className="checkbox">
+              <input
+                type="checkbox"
+                checked={draft.callingDays.includes(day)}
+                onChange={(event) => set('callingDays', event.target.checked ? [...draft.callingDays, day] : draft.callingDays.filter((d) => d !== day))}
+              />
+              <span>{label}</span>
+            </label>
+          ))}
+        </fieldset>
         <label className="field">
           <span>Clinic time zone</span>
           <input type="text" value={draft.timezone} onChange={(event) => set('timezone', event.target.value)} placeholder="America/New_York" />

@@ -3,7 +3,7 @@ import type { Envelope, TimelineEvent, TimelineView } from '../../../src-main/co
 import { useApi, useApiEvent, useAppState, useResync } from '../api/hooks';
 import { StatusChip } from '../components/StatusChip';
 import { statusLabel } from '../../../src-main/core/vocabulary/status-labels';
-import { answeredByLabel, confirmationLabel, formatAppointmentTime, formatClock, formatDuration, sourceLabel } from '../format';
+import { answeredByLabel, confirmationLabel, formatAppointmentTime, formatClock, formatDateTime, formatDuration, sourceLabel } from '../format';
 
 
 /** Callbacks carry Twilio's SequenceNumber; poll and reconcile snapshots have none and sort by arrival. */
@@ -64,7 +64,15 @@ export function TimelinePanel({ appointmentId, onClose }: { appointmentId: numbe
             <div className="timeline-name">{timeline.appointment.name}</div>
             <div>{timeline.appointment.maskedPhone}</div>
             <div>{formatAppointmentTime(timeline.appointment.appointmentAt, timezone)}{timeline.appointment.location ? ` · ${timeline.appointment.location}` : ''}</div>
-            <div>Confirmation: {confirmationLabel(timeline.appointment.confirmation)}</div>
+            <div data-testid="timeline-confirmation">
+              Answer: {confirmationLabel(timeline.appointment.confirmation)}
+              {timeline.appointment.confirmedAt && ` · ${formatDateTime(timeline.appointment.confirmedAt, timezone)}`}
+            </div>
+            {timeline.appointment.onDoNotCallList && (
+              <div className="warning-text" data-testid="timeline-dnc">
+                On the do-not-call list: this number is not called again.
+              </div>
+            )}
           </div>
           {timeline.calls.length === 0 && <p className="muted">No reminder call has been made for this appointment yet.</p>}
           {timeline.calls.map(({ attempt, events }, index) => (

@@ -67,6 +67,8 @@ describe('XLSX import', () => {
         email: 'ann@example.com',
         appointmentAt: '2026-11-25T14:30:00-05:00', // the wall-clock time shown in Excel, at the clinic
         location: 'Main Street Clinic',
+        language: null,
+        timezone: null,
       },
       {
         line: 3,
@@ -76,6 +78,8 @@ describe('XLSX import', () => {
         email: 'bob@example.com',
         appointmentAt: '2026-11-25T09:15:00-05:00',
         location: 'Riverside Office',
+        language: null,
+        timezone: null,
       },
       {
         line: 5,
@@ -85,6 +89,8 @@ describe('XLSX import', () => {
         email: null,
         appointmentAt: '2026-07-01T08:00:00-04:00',
         location: null,
+        language: null,
+        timezone: null,
       },
     ]);
     expect(result.rows[0]?.dedupeKey).toBe('id:1001');

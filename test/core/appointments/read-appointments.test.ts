@@ -43,6 +43,8 @@ describe('CSV import: bad rows', () => {
         email: 'ann@example.com',
         appointmentAt: '2026-11-25T09:00:00-05:00',
         location: 'Main Street Clinic',
+        language: null,
+        timezone: null,
         dedupeKey: dedupeKeyFor(null, 'Ann Lee', '+12125550100', Date.parse('2026-11-25T14:00:00Z')),
       },
       {
@@ -53,6 +55,8 @@ describe('CSV import: bad rows', () => {
         email: null,
         appointmentAt: '2026-11-25T15:00:00-05:00',
         location: 'Clinic Annex East', // a quoted value over three lines, spaced out on one
+        language: null,
+        timezone: null,
         dedupeKey: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       },
     ]);

@@ -7,8 +7,21 @@ const appt = { name: 'Maria Delgado', appointmentAt: '2026-11-25T14:30:00-05:00'
 describe('renderReminderMessage', () => {
   it('fills the predecessor placeholders with spoken date and time at the clinic', () => {
     expect(renderReminderMessage(DEFAULT_MESSAGE_TEMPLATE, appt, 'America/New_York')).toBe(
-      'Hello Maria Delgado. This is a reminder of your appointment on Wednesday, November 25 at 2:30 PM at Main Street Clinic.',
+      'Hello Maria. This is a reminder of your appointment on Wednesday, November 25 at 2:30 PM at Main Street Clinic.',
     );
+    // Minimum detail by default: first name, day, time, place; {location_text} says nothing without a place.
+    expect(renderReminderMessage(DEFAULT_MESSAGE_TEMPLATE, { ...appt, location: null }, 'America/New_York')).toBe(
+      'Hello Maria. This is a reminder of your appointment on Wednesday, November 25 at 2:30 PM.',
+    );
+    expect(renderReminderMessage('{name} {location}', appt, 'America/New_York')).toBe('Maria Delgado Main Street Clinic');
+  });
+
+  it("speaks another language's day and time in its own words, and reads a call-back number digit by digit", () => {
+    expect(renderReminderMessage('{appointment_date}, {appointment_time}{location_text}', appt, 'America/New_York', { language: 'es' })).toBe(
+      'miércoles, 25 de noviembre, 14:30 en Main Street Clinic',
+    );
+    expect(renderReminderMessage('Call us{callback_number_text}.', appt, 'UTC', { callbackNumber: '+1 (212) 555-0199' })).toBe('Call us at 1, 2 1 2, 5 5 5, 0 1 9 9.');
+    expect(renderReminderMessage('Call us{callback_number_text}.', appt, 'UTC', {})).toBe('Call us.');
   });
 
   it('reads the time in the clinic zone whatever offset the timestamp carries', () => {
@@ -43,7 +56,7 @@ describe('validateMessageTemplate', () => {
   it('lists each problem in plain words', () => {
     expect(validateMessageTemplate('Hi {name}, Dr {doctor} at {appointment_time')).toEqual([
       'a "{" at character 27 is never closed (write {{ for a literal brace)',
-      'unknown placeholder {doctor}: use {name}, {appointment_date}, {appointment_time}, {location}',
+      'unknown placeholder {doctor}: use {name}, {first_name}, {appointment_date}, {appointment_time}, {location}, {location_text}, {callback_number}, {callback_number_text}',
     ]);
     expect(validateMessageTemplate('Hi } there')).toEqual(['a "}" at character 4 has no matching "{" (write }} for a literal brace)']);
     expect(validateMessageTemplate('  ')).toEqual(['the message is empty']);

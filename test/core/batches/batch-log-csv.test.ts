@@ -36,6 +36,9 @@ const appointment: Appointment = {
   appointmentAt: '2026-11-25T14:30:00-05:00',
   location: 'Riverside Office, Suite 200',
   confirmation: null,
+  confirmedAt: null,
+  language: null,
+  timezone: null,
   importedAt: '2026-11-24T13:00:00.000Z',
 };
 
@@ -45,6 +48,8 @@ function attempt(overrides: Partial<CallAttempt> = {}): CallAttempt {
     batchId: batch.id,
     appointmentId: appointment.id,
     position: 0,
+    attemptNumber: 1,
+    retryAt: null,
     state: 'placed',
     callSid: 'CA0123456789abcdef0123456789abcdef',
     statusCallbackUrl: 'https://abc123.ngrok.io/status',
@@ -62,6 +67,8 @@ function attempt(overrides: Partial<CallAttempt> = {}): CallAttempt {
     errorCode: null,
     errorMessage: null,
     confirmation: 'confirmed',
+    confirmedAt: null,
+    keypadReprompts: 0,
     attempts: 1,
     createdAt: '2026-11-24T14:00:04.000Z',
     startedAt: '2026-11-24T14:00:09.000Z',

@@ -112,7 +112,7 @@ describe('BatchRunner dispatch', () => {
       statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
       statusCallbackMethod: 'POST',
       timeout: 25,
-      machineDetection: 'Enable',
+      machineDetection: 'DetectMessageEnd',
     });
     expect(attempt.statusCallbackUrl).toBe('https://abc123.ngrok.io/status');
     expect(attempt.twimlUrl).toBe(`https://abc123.ngrok.io/twiml?attempt=${attempt.id}`);

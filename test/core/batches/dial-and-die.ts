@@ -9,7 +9,7 @@ import { createTwilioClient } from '../../../src-main/core/twilio/twilio-client'
 const [dbFile, apiBaseUrl, accountSid, authToken, batchId, killAt] = process.argv.slice(2) as [string, string, string, string, string, string];
 const db = openDatabase(dbFile);
 const client = createTwilioClient({ accountSid, authToken, apiBaseUrl });
-const settings = settingsSchema.parse({ scheduling: { timezone: 'UTC' }, calling: { calls_per_second: 20 } });
+const settings = settingsSchema.parse({ scheduling: { timezone: 'UTC' }, calling: { calls_per_second: 20, max_retries: 0 } });
 const runner = new BatchRunner({
   db,
   calls: () => client.calls,

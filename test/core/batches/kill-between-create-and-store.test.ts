@@ -53,7 +53,7 @@ describe('a process SIGKILLed between Twilio accepting a call and storing its SI
     expect(untouched!.state).toBe('pending');
 
     const client = createTwilioClient({ accountSid: simulator.accountSid, authToken: simulator.authToken, apiBaseUrl: simulator.baseUrl });
-    const settings = makeSettings({ calling: { calls_per_second: 20 } });
+    const settings = makeSettings({ calling: { calls_per_second: 20, max_retries: 0 } });
     const poller = new CallPoller({ db, calls: () => client.calls, firstPollAfterMs: 50, maxIntervalMs: 200 });
     cleanups.push(() => poller.stop());
     const runner = new BatchRunner({

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchOutcome } from '../../../src-main/core/batches/batch-runner';
 import { isWithinCallingHours } from '../../../src-main/core/batches/due-reminders';
-import { DUE_REMINDERS_SQL } from '../../../src-main/core/store/appointments';
+import { DUE_REMINDERS_SQL } from '../../../src-main/core/store/reminder-slots';
 import { ReminderScheduler } from '../../../src-main/core/batches/reminder-scheduler';
 import type { SettingsInput } from '../../../src-main/core/settings/schema';
 import { createBatch, getBatch } from '../../../src-main/core/store/batches';
@@ -88,7 +88,7 @@ describe('ReminderScheduler', () => {
 
   it('the due-reminders query searches appointments_by_time and call_attempts_by_appointment', () => {
     const t = setup();
-    const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${DUE_REMINDERS_SQL}`).all({ fromUtc: '2030', toUtc: '2031', limit: 10 }) as { detail: string }[];
+    const plan = t.db.prepare(`EXPLAIN QUERY PLAN ${DUE_REMINDERS_SQL}`).all({ now: '2030', horizon: '2031', hours: 24, limit: 10 }) as { detail: string }[];
     const details = plan.map((p) => p.detail).join('\n');
     expect(details).toMatch(/SEARCH ap USING (COVERING )?INDEX appointments_by_time \(appointment_utc>\? AND appointment_utc<\?\)/);
     expect(details).toMatch(/SEARCH a USING (COVERING )?INDEX call_attempts_by_appointment \(appointment_id=\?\)/);

@@ -67,7 +67,7 @@ function createRequests(simulator: TwilioSimulator) {
 describe('BatchRunner against the Twilio simulator', () => {
   it('rides out 429 / 20429 and places each call exactly once, polling to the final statuses', async () => {
     const phones = ['+12125550100', '+12125550103', '+12125550105', '+12125550107'];
-    const settings = makeSettings({ calling: { calls_per_second: 50, call_timeout_seconds: 5 } });
+    const settings = makeSettings({ calling: { calls_per_second: 50, call_timeout_seconds: 5, max_retries: 0 } });
     const t = await setup({ rateLimitEvery: 2 }, phones, { statusCallbackUrl: null, publicBaseUrl: null }, settings);
 
     const outcome = await t.runner.runBatch(t.batch.id, { waitSeconds: 300 });
@@ -91,7 +91,7 @@ describe('BatchRunner against the Twilio simulator', () => {
 
   it('a call whose callbacks never arrive still ends with its true status through reconciliation', async () => {
     const phones = ['+12125550100', '+12125550104'];
-    const settings = makeSettings({ calling: { calls_per_second: 50 } });
+    const settings = makeSettings({ calling: { calls_per_second: 50, max_retries: 0 } });
     // Nothing listens on port 9 of loopback: every status callback fails, as when a tunnel URL went stale.
     const target = { statusCallbackUrl: 'http://127.0.0.1:9/status', publicBaseUrl: null };
     const t = await setup({}, phones, target, settings);

@@ -1,14 +1,14 @@
 import type { CallResourceStatus, SimulatedCall, StatusCallbackEventName } from './call-record';
 import { FINAL_RESOURCE_STATUSES } from './call-record';
 import { gatherParams, statusCallbackParams, voiceWebhookParams } from './callback-params';
-import { digitsPressed } from './outcomes';
+import { keysPressed } from './outcomes';
 import { talkSeconds } from './progress-plan';
 import { SeededRandom } from './seeded-random';
 import type { SignedRequestResult } from './signed-request';
 import type { DeliverySwitches } from './status-callback-queue';
 import { StatusCallbackQueue } from './status-callback-queue';
 import type { TwimlScript } from './twiml-script';
-import { parseTwiml, reachableGather } from './twiml-script';
+import { parseTwiml, reachableGather, spokenText } from './twiml-script';
 
 // Plays each call's planned steps on timers (scaled by timeScale), moving the Call resource along and making
 // the webhook requests Twilio would make: status callbacks, the TwiML fetch on answer, the <Gather> key press.
@@ -198,35 +198,56 @@ export class CallProgressPlayer {
     } catch {
       return;
     }
-    const gather = reachableGather(script);
-    if (!gather) return;
-    // No action means Twilio posts the digits back to the current document's URL.
-    const action = gather.action ?? baseUrl;
-    if (!action) return;
-    try {
-      call.gather = { actionUrl: new URL(action, baseUrl ?? undefined).toString(), method: gather.method };
-      this.host.changed(call);
-    } catch {
-      // A relative action in inline TwiML has nothing to resolve against: Twilio can't post it either.
-    }
+    this.follow(call, script, baseUrl);
   }
 
+  /** Notes what the callee hears of a document and where its <Gather> (if any) posts the next key. */
+  private follow(call: SimulatedCall, script: TwimlScript, baseUrl: string | null): void {
+    (call.heard ??= []).push(...spokenText(script)); // a state file written before `heard` existed has none
+    call.gather = null;
+    const gather = reachableGather(script);
+    // No action means Twilio posts the digits back to the current document's URL.
+    const action = gather ? (gather.action ?? baseUrl) : null;
+    if (gather && action) {
+      try {
+        call.gather = { actionUrl: new URL(action, baseUrl ?? undefined).toString(), method: gather.method, onEmpty: gather.actionOnEmptyResult };
+      } catch {
+        // A relative action in inline TwiML has nothing to resolve against: Twilio can't post it either.
+      }
+    }
+    this.host.changed(call);
+  }
+
+  /**
+   * Plays the person's keys at successive <Gather>s: each reply's TwiML is read like Twilio would (what is said,
+   * whether it asks again). A missing key ('') is only posted when the Gather asks for it (actionOnEmptyResult).
+   */
   private async pressKey(live: LiveCall): Promise<void> {
     const { call } = live;
-    const digits = digitsPressed(call.outcome);
-    if (digits === null) return;
+    const keys = keysPressed(call.outcome);
+    if (keys === null) return;
     await live.twiml;
-    if (this.stopped || !call.gather || call.digitsSent !== null) return;
-    call.digitsSent = digits;
-    this.host.changed(call);
-    await this.host.deliver({
-      kind: 'gather',
-      call,
-      url: call.gather.actionUrl,
-      method: call.gather.method,
-      params: gatherParams(call, digits),
-      sequenceNumber: null,
-      duplicate: false,
-    });
+    if (this.stopped || call.digitsSent !== null) return;
+    for (const key of keys) {
+      const gather = call.gather;
+      if (this.stopped || !gather || (key === '' && !gather.onEmpty)) return;
+      call.digitsSent = (call.digitsSent ?? '') + key;
+      this.host.changed(call);
+      const result = await this.host.deliver({
+        kind: 'gather',
+        call,
+        url: gather.actionUrl,
+        method: gather.method,
+        params: gatherParams(call, key),
+        sequenceNumber: null,
+        duplicate: false,
+      });
+      if (!result || result.status < 200 || result.status >= 300) return;
+      try {
+        this.follow(call, parseTwiml(result.body), gather.actionUrl);
+      } catch {
+        return;
+      }
+    }
   }
 }

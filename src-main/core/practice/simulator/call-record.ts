@@ -52,7 +52,9 @@ export interface SimulatedCall {
   /** The key the simulated person pressed at the <Gather>, once posted. */
   digitsSent: string | null;
   /** Where the simulated person's key press goes, resolved from the TwiML once fetched. */
-  gather: { actionUrl: string; method: 'GET' | 'POST' } | null;
+  gather: { actionUrl: string; method: 'GET' | 'POST'; onEmpty: boolean } | null;
+  /** Everything the callee heard (<Say> text of the fetched TwiML and of each keypad reply), in order. */
+  heard: string[];
   steps: ProgressStep[];
   /** How the call ends, decided at creation from the outcome. */
   planned: { finalStatus: CallResourceStatus; sipResponseCode: number; answeredBy: 'human' | 'machine_end_beep' | null };

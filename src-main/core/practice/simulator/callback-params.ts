@@ -23,7 +23,10 @@ export function voiceWebhookParams(call: SimulatedCall, callStatus: WebhookCallS
 }
 
 export function gatherParams(call: SimulatedCall, digits: string): Record<string, string> {
-  return { ...voiceWebhookParams(call, 'in-progress'), Digits: digits, FinishedOnKey: '' };
+  // No key (the Gather timed out, actionOnEmptyResult): Twilio posts without Digits.
+  const params: Record<string, string> = { ...voiceWebhookParams(call, 'in-progress'), FinishedOnKey: '' };
+  if (digits !== '') params.Digits = digits;
+  return params;
 }
 
 export function statusCallbackParams(

@@ -1,6 +1,6 @@
 import type { CallResourceStatus, ProgressStep } from './call-record';
 import type { SimulatedOutcome } from './outcomes';
-import { digitsPressed } from './outcomes';
+import { keysPressed } from './outcomes';
 import type { SeededRandom } from './seeded-random';
 
 // The timeline of one call, in realistic milliseconds (the simulator scales them by `timeScale`):
@@ -36,7 +36,7 @@ export function planProgress(outcome: SimulatedOutcome, timeoutSeconds: number, 
       const answered: ProgressStep = { kind: 'answered', delayMs: seconds(random.between(3, 4)) };
       const talkMs = outcome === 'long-call' ? seconds(random.between(58, 62)) : seconds(random.between(15, 25));
       const steps: ProgressStep[] = [initiated, ringing, answered];
-      if (digitsPressed(outcome) !== null) {
+      if (keysPressed(outcome) !== null) {
         const pressAfterMs = seconds(random.between(6, 9));
         steps.push({ kind: 'gather', delayMs: pressAfterMs }, { kind: 'end', delayMs: talkMs - pressAfterMs });
       } else {

@@ -269,6 +269,7 @@ export class TwilioSimulator extends EventEmitter<TwilioSimulatorEvents> {
       sipResponseCode: null,
       digitsSent: null,
       gather: null,
+      heard: [],
       steps: plan.steps,
       planned: { finalStatus: plan.finalStatus, sipResponseCode: plan.sipResponseCode, answeredBy: plan.answeredBy },
       nextStep: 0,

@@ -7,6 +7,8 @@ export interface GatherVerb {
   action: string | null;
   method: 'GET' | 'POST';
   numDigits: number | null;
+  /** Twilio posts to the action even when no key was pressed. */
+  actionOnEmptyResult: boolean;
   said: string[];
 }
 
@@ -94,6 +96,7 @@ export function parseTwiml(source: string): TwimlScript {
           action: element.attributes.action ?? null,
           method: element.attributes.method?.toUpperCase() === 'GET' ? 'GET' : 'POST',
           numDigits: Number.isFinite(numDigits) ? numDigits : null,
+          actionOnEmptyResult: element.attributes.actionOnEmptyResult === 'true',
           said: elementsOf(element)
             .filter((child) => child.name === 'Say')
             .map(textOf),
@@ -117,4 +120,18 @@ export function reachableGather(script: TwimlScript): GatherVerb | null {
     if (verb.verb === 'Gather') return verb;
   }
   return null;
+}
+
+/** What a caller hears of a document, up to and including the first reachable <Gather>'s prompt. */
+export function spokenText(script: TwimlScript): string[] {
+  const heard: string[] = [];
+  for (const verb of script.verbs) {
+    if (verb.verb === 'Hangup') break;
+    if (verb.verb === 'Say') heard.push(verb.text);
+    if (verb.verb === 'Gather') {
+      heard.push(...verb.said);
+      break;
+    }
+  }
+  return heard;
 }
