@@ -32,7 +32,7 @@ const calls: CallsApi = {
     return call;
   },
 };
-const settings = settingsSchema.parse({ scheduling: { timezone: 'UTC' }, calling: { calls_per_second: 20 } });
+const settings = settingsSchema.parse({ scheduling: { timezone: 'UTC' }, calling: { calls_per_second: 20, max_retries: 0 } });
 const runner = new BatchRunner({
   db,
   calls: () => calls,
