@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Kill and crash runs have their own config and command (`npm run test:faults`).
+    exclude: ['test/faults/**', '**/node_modules/**'],
     environment: 'node',
     // Servers under test listen on port 0 and SQLite files live in temp dirs, so files can run in parallel.
     pool: 'forks',

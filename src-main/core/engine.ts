@@ -136,7 +136,7 @@ export class Engine {
         reminderTwiml: (attemptId, gatherActionUrl, params) => this.voice.reminderTwiml(attemptId, gatherActionUrl, params),
         gatherTwiml: (attemptId, digits) => this.voice.gatherTwiml(attemptId, digits),
       },
-      onStatusRecorded: (result) => this.pushes.statusRecorded(result),
+      onStatusesRecorded: (results) => this.pushes.statusesRecorded(results),
       onRejected: (rejection) => {
         ctx.events.emit('callback-rejected', { count: rejection.count, reason: rejection.reason });
         this.pushes.connection();

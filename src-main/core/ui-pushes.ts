@@ -1,5 +1,6 @@
 import type { ConnectionStatus } from './api/contract';
 import { batchProgress } from './batches/batch-progress';
+import { coalesceRecorded } from './callbacks/coalesce-recorded';
 import { toCallSummary } from './calls/call-views';
 import type { CallAttempt } from './domain';
 import type { EngineContext } from './engine-context';
@@ -8,6 +9,12 @@ import { getBatch } from './store/batches';
 import type { RecordResult } from './store/status-events';
 
 const CONNECTION_PUSH_INTERVAL_MS = 1_000;
+/**
+ * Batch progress pushed from the status path at most this often per batch (first one at once, last one always):
+ * each push counts the whole batch, which for a 10,000-call batch under a burst of callbacks would cost more
+ * than storing the callbacks themselves.
+ */
+const STATUS_BATCH_PUSH_INTERVAL_MS = 250;
 
 /**
  * The one way rooms tell the UI that something changed, shaped as the API contract's events. Connection pushes
@@ -16,6 +23,7 @@ const CONNECTION_PUSH_INTERVAL_MS = 1_000;
 export class UiPushes {
   private readonly throttledConnection: { (): void; cancel(): void };
   private closed = false;
+  private readonly batchPushes = new Map<string, { (): void; cancel(): void }>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -35,6 +43,8 @@ export class UiPushes {
   close(): void {
     this.closed = true;
     this.throttledConnection.cancel();
+    for (const pending of this.batchPushes.values()) pending.cancel();
+    this.batchPushes.clear();
   }
 
   call(attempt: CallAttempt): void {
@@ -51,14 +61,24 @@ export class UiPushes {
     this.batch(attempt.batchId);
   }
 
-  statusRecorded(result: RecordResult): void {
-    if (result.attempt && result.stored) {
-      // A stored event may add facts (duration, answered-by) without changing the status; the batch's counts
-      // change only when the status does.
-      this.call(result.attempt);
-      if (result.applied) this.batch(result.attempt.batchId);
-    }
+  /** Once per group commit of statuses: each call once (its latest state), each moved batch soon, one connection push. */
+  statusesRecorded(results: readonly RecordResult[]): void {
+    const { calls, batches } = coalesceRecorded(results);
+    for (const attempt of calls) this.call(attempt);
+    for (const batchId of batches) this.batchSoon(batchId);
     this.connection();
+  }
+
+  private batchSoon(batchId: string): void {
+    if (this.closed) return;
+    let push = this.batchPushes.get(batchId);
+    if (!push) {
+      push = trailingThrottle(() => {
+        if (!this.closed) this.batch(batchId);
+      }, STATUS_BATCH_PUSH_INTERVAL_MS);
+      this.batchPushes.set(batchId, push);
+    }
+    push();
   }
 
   appointmentsChanged(reason: 'import' | 'batch' | 'confirmation'): void {

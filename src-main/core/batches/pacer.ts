@@ -16,8 +16,13 @@ export class Pacer {
   /** Waits for the next free slot and reserves it. */
   async acquire(): Promise<void> {
     const now = this.clock();
-    const slot = Math.max(now, this.nextSlotAt);
-    this.nextSlotAt = slot + 1000 / Math.max(this.callsPerSecond(), 0.001);
+    const interval = 1000 / Math.max(this.callsPerSecond(), 0.001);
+    // A caller late by less than one interval (a slow commit or round trip) keeps its slot on the grid, so the
+    // rate does not sag under load; later than that (idle, paused) the grid restarts now. At most one slot is
+    // ever made up, so no 1-second window holds more than one call above the set pace.
+    const late = now - this.nextSlotAt;
+    const slot = late > 0 && late < interval ? this.nextSlotAt : Math.max(now, this.nextSlotAt);
+    this.nextSlotAt = slot + interval;
     if (slot > now) await this.sleep(slot - now);
   }
 

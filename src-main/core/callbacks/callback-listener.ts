@@ -14,7 +14,8 @@ export interface CallbackListenerDeps {
   authToken(): string | null;
   knownStatusCallbackUrls(): string[];
   voice: CallbackServerOptions['voice'];
-  onStatusRecorded(result: RecordResult): void;
+  /** Once per group commit, with every status stored in it. */
+  onStatusesRecorded(results: readonly RecordResult[]): void;
   onRejected(rejection: { count: number; reason: string | null }): void;
 }
 
@@ -78,7 +79,7 @@ export class CallbackListener {
       getAuthToken: () => this.deps.authToken(),
       knownStatusCallbackUrls: () => this.deps.knownStatusCallbackUrls(),
       voice: this.deps.voice,
-      onStatusRecorded: (result) => this.deps.onStatusRecorded(result),
+      onStatusesRecorded: (recorded) => this.deps.onStatusesRecorded(recorded.map((r) => r.result)),
       clock: this.ctx.clock,
       onRejected: (rejection) => this.deps.onRejected(rejection),
       inspectorRetentionDays: callbacks.retention_days,

@@ -6,7 +6,8 @@ import { getCounter, getMeta, incrementCounter, setMeta } from '../store/app-met
 import { getCallAttempt, getCallAttemptBySid } from '../store/call-attempts';
 import { insertCallbackRequest, lastValidStatusCallbackAt, pruneCallbackRequests, storedBytesOf, type CallbackRequestInput } from '../store/callback-requests';
 import { nowIso, type Db } from '../store/database';
-import { recordStatusEvent, type RecordResult, type StatusEventInput } from '../store/status-events';
+import { GroupCommitClosedError } from '../store/group-commit';
+import type { RecordResult, StatusEventInput } from '../store/status-events';
 import { attemptIdFromQuery, GATHER_PATH, gatherActionUrlFor, HEALTH_PATH, STATUS_PATH, TWIML_PATH } from './endpoint-urls';
 import { firstValues, isFormContentType, parseForm, TooManyFieldsError, type FormFields } from '../http/form';
 import { send, sendXml } from '../http/respond';
@@ -17,6 +18,7 @@ import { cameThroughProxy, headersWithoutSecrets, isLoopbackAddress, isLoopbackH
 import { REJECT_REASON_HEADER, SELF_TEST_HEADER, SELF_TEST_PARAM } from './self-test';
 import { checkSignature } from './signature-verdict';
 import { parseStatusCallback } from './status-callback';
+import { createStatusCommitQueue, type RecordedStatus, type StatusCommitOptions, type StatusCommitQueue } from './status-commit';
 
 // The public HTTP listener Twilio talks to (through the tunnel or the clinic's own proxy). It serves exactly
 // Twilio's paths; every request must carry a valid X-Twilio-Signature for the URL registered on the call; a
@@ -36,6 +38,10 @@ export interface CallbackServerOptions extends Partial<ListenerLimits> {
     gatherTwiml(attemptId: number, digits: string, params: Record<string, string>): string; // records confirmation itself
   };
   onStatusRecorded?(result: RecordResult, event: StatusEventInput): void;
+  /** Once per group commit, with every status it stored (coalesce UI pushes on this rather than per status). */
+  onStatusesRecorded?(recorded: readonly RecordedStatus[]): void;
+  /** Group commit of status callbacks: how many at most per transaction and how long the first may wait. */
+  groupCommit?: Pick<StatusCommitOptions, 'maxBatch' | 'maxDelayMs'>;
   onRejected?(info: { count: number; reason: string | null; path: string }): void;
   clock?: () => number;
   requestTimeoutMs?: number;
@@ -67,6 +73,10 @@ type Exchange = Omit<CallbackRequestInput, 'responseStatus' | 'latencyMs'> & {
   counted: boolean;
   /** The request body could not be read (client gone or too slow): Node answers 408 itself if it still can. */
   bodyAborted: boolean;
+  /** Waiting in the group commit, or committed with it (its inspector row is part of that commit). */
+  commit?: 'waiting' | 'committed';
+  /** The connection closed (answered or not). */
+  closed?: boolean;
 };
 
 /** A callback's form: as signed (repeated keys kept), one value per key, and the body's size. */
@@ -79,6 +89,7 @@ interface CallbackForm {
 export class CallbackServer {
   private readonly log = createLogger('callbacks');
   private readonly opts: CallbackServerOptions & Required<Pick<CallbackServerOptions, 'clock' | 'requestTimeoutMs' | 'inspectorRetentionDays' | 'stopTimeoutMs'>>;
+  private commits: StatusCommitQueue | null = null;
   private server: http.Server | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private active = 0;
@@ -114,6 +125,11 @@ export class CallbackServer {
     this.pruneTimer = setInterval(() => this.pruneInspectorSafely(), PRUNE_INTERVAL_MS);
     this.pruneTimer.unref();
     this.guard.start();
+    this.commits = createStatusCommitQueue(db, {
+      ...this.opts.groupCommit,
+      onCommitted: (recorded) => this.notifyRecorded(recorded),
+      onNotifyError: (error) => this.log.error('onStatusRecorded failed', { error }),
+    });
 
     const timeout = this.opts.requestTimeoutMs;
     const server = http.createServer({
@@ -165,6 +181,9 @@ export class CallbackServer {
     await closed;
     this.rejectedRows.flush();
     this.guard.stop();
+    // Anything still queued is committed now; its requests were cut, so Twilio retries or reconciliation fetches it.
+    this.commits?.close();
+    this.commits = null;
     this.server = null;
     this.log.info('Callback server stopped');
   }
@@ -216,6 +235,7 @@ export class CallbackServer {
     this.active += 1;
     res.once('close', () => {
       this.active -= 1;
+      exchange.closed = true;
       this.storeExchange(exchange, res);
       this.guard.noteRejection(statusOf(exchange, res), exchange.signatureVerdict, exchange.rejectionReason);
       if (this.active === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
@@ -259,7 +279,7 @@ export class CallbackServer {
     ex.params = form.flat;
     ex.callSid = form.flat.CallSid?.slice(0, 64) ?? null;
 
-    if (path === STATUS_PATH) return this.handleStatus(req, res, form, ex);
+    if (path === STATUS_PATH) return await this.handleStatus(req, res, form, ex);
     const attemptId = attemptIdFromQuery(url.searchParams);
     if (attemptId === null) return send(res, 404);
     if (path === TWIML_PATH) return this.handleTwiml(req, res, form, ex, attemptId);
@@ -274,7 +294,7 @@ export class CallbackServer {
     send(res, 200, { 'Content-Type': 'application/json' }, '{"ok":true}');
   }
 
-  private handleStatus(req: IncomingMessage, res: ServerResponse, form: CallbackForm, ex: Exchange): void {
+  private async handleStatus(req: IncomingMessage, res: ServerResponse, form: CallbackForm, ex: Exchange): Promise<void> {
     const selfTest = form.flat[SELF_TEST_PARAM];
     const attempt = selfTest === undefined && ex.callSid ? getCallAttemptBySid(this.opts.db, ex.callSid) : null;
     // The exact URL registered on this call; a callback we cannot tie to a call (orphan, self-test) may match
@@ -291,12 +311,18 @@ export class CallbackServer {
     }
     let result: RecordResult;
     try {
-      result = recordStatusEvent(this.opts.db, parsed.event);
+      // Committed together with the callbacks that arrived with it, inspector row included; answered after.
+      ex.commit = 'waiting';
+      result = await this.commits!.submit({ event: parsed.event, inspectorRow: () => this.guardedInspectorRow(ex, 204) });
+      ex.commit = 'committed';
     } catch (error) {
       // Not acknowledged: Twilio logs the failure, and reconciliation fetches the status later.
-      ex.rejectionReason = 'The status could not be saved (database error)';
-      this.log.error('Could not store a status callback', { callSid: parsed.event.callSid, error });
-      return send(res, 500);
+      delete ex.commit;
+      const stopping = error instanceof GroupCommitClosedError;
+      ex.rejectionReason = stopping ? 'The listener was stopping' : 'The status could not be saved (database error)';
+      if (!stopping) this.log.error('Could not store a status callback', { callSid: parsed.event.callSid, error });
+      if (ex.closed) this.storeExchange(ex, res); // the client left while we waited: its row is still kept
+      return stopping ? send(res, 503, { 'Retry-After': '1', Connection: 'close' }) : send(res, 500);
     }
     this.lastCallbackAt = ex.receivedAt;
     send(res, 204);
@@ -307,11 +333,18 @@ export class CallbackServer {
       duplicate: !result.stored,
       orphan: result.attempt === null,
     });
-    try {
-      this.opts.onStatusRecorded?.(result, parsed.event);
-    } catch (error) {
-      this.log.error('onStatusRecorded failed', { error });
+  }
+
+  /** Once per committed flush (before the responses go out): per-status hook, then the coalesced one. */
+  private notifyRecorded(recorded: readonly RecordedStatus[]): void {
+    for (const { result, event } of recorded) {
+      try {
+        this.opts.onStatusRecorded?.(result, event);
+      } catch (error) {
+        this.log.error('onStatusRecorded failed', { error });
+      }
     }
+    this.opts.onStatusesRecorded?.(recorded);
   }
 
   private handleTwiml(req: IncomingMessage, res: ServerResponse, form: CallbackForm, ex: Exchange, attemptId: number): void {
@@ -376,7 +409,8 @@ export class CallbackServer {
    * request's row is committed now; rejected ones are written in batches (deferred-writer.ts).
    */
   private storeExchange(ex: Exchange, res: ServerResponse): void {
-    const { startedAt, counted, bodyAborted: _bodyAborted, ...exchange } = ex;
+    if (ex.commit) return; // written by the group commit (or will be, when the wait for it ends)
+    const { startedAt, counted, bodyAborted: _bodyAborted, commit: _commit, closed: _closed, ...exchange } = ex;
     const row = { ...exchange, responseStatus: statusOf(ex, res), latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000 };
     // Pending rejected rows go first, in the same transaction: the inspector keeps the order requests ended in.
     if (ex.signatureVerdict === 'valid') this.writeRows([...this.rejectedRows.drain(), { row, counted }]);
@@ -404,6 +438,14 @@ export class CallbackServer {
     } catch (error) {
       this.log.warn('Could not store requests in the callback inspector', { requests: entries.length, error });
     }
+  }
+
+  /** A valid status callback's inspector row, written inside its group commit (disk budget applied, as for every row). */
+  private guardedInspectorRow(ex: Exchange, responseStatus: number): CallbackRequestInput | null {
+    const { startedAt, counted: _counted, bodyAborted: _bodyAborted, commit: _commit, closed: _closed, ...exchange } = ex;
+    const row = this.guard.inspectorRow({ ...exchange, responseStatus, latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000 });
+    if (row) this.guard.noteStored(storedBytesOf(row));
+    return row;
   }
 }
 

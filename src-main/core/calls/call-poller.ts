@@ -5,7 +5,8 @@ import { createLogger, type Logger } from '../logging/logger';
 import { getCallAttempt, openCallAttempts } from '../store/call-attempts';
 import type { Db } from '../store/database';
 import { describeTwilioError, type CallsApi } from '../twilio/twilio-client';
-import { recordCallSnapshot } from './record-call-snapshot';
+import { snapshotEvent } from './record-call-snapshot';
+import { commitDirectly, type CommitStatus } from './commit-status';
 
 // Polling mode: a call placed with no status callback URL is followed by fetching its Call resource until
 // the status is final. The predecessor fetched once, 10 s after dialing, and logged "ringing" as the outcome.
@@ -32,6 +33,8 @@ export interface CallPollerOptions {
   reportUnknownAfterMs?: number;
   /** Only calls of practice (true) or real (false) batches are resumed by start(). */
   simulated?: () => boolean;
+  /** How a snapshot is stored: the engine passes its group commit; default one transaction each. */
+  commit?: CommitStatus;
 }
 
 interface Tracked {
@@ -136,7 +139,7 @@ export class CallPoller extends EventEmitter<CallPollerEvents> {
     try {
       const call = await this.opts.calls().fetch(entry.callSid);
       entry.unknownSince = null;
-      const result = recordCallSnapshot(this.opts.db, call, 'poll', new Date(this.clock()).toISOString());
+      const result = await (this.opts.commit ?? commitDirectly(this.opts.db))(snapshotEvent(call, 'poll', new Date(this.clock()).toISOString()));
       if (result.applied && result.attempt) this.emit('call-updated', result.attempt);
       if (result.attempt?.isFinal) {
         this.tracked.delete(entry.attemptId);

@@ -5,6 +5,7 @@ import { bounded } from '../lifecycle';
 import { createLogger } from '../logging/logger';
 import type { CallsApi } from '../twilio/twilio-client';
 import type { UiPushes } from '../ui-pushes';
+import { createStatusCommitQueue, type StatusCommitQueue } from '../callbacks/status-commit';
 import { CallPoller } from './call-poller';
 import { Reconciler, type SweepReport } from './reconciler';
 
@@ -28,15 +29,20 @@ export class CallTracking {
   readonly poller: CallPoller;
   private readonly reconciler: Reconciler;
   private started = false;
+  /** Poll and reconcile snapshots that land together share one commit, like callbacks do. */
+  private readonly snapshots: StatusCommitQueue;
 
   constructor(ctx: EngineContext, deps: CallTrackingDeps) {
     const { timing } = ctx;
+    this.snapshots = createStatusCommitQueue(ctx.db);
+    const commit = (event: Parameters<StatusCommitQueue['submit']>[0]['event']) => this.snapshots.submit({ event });
     this.poller = new CallPoller({
       db: ctx.db,
       calls: () => deps.calls,
       simulated: deps.practice,
       clock: ctx.clock,
       logger: createLogger('poller'),
+      commit,
       ...(timing.pollFirstAfterMs !== undefined ? { firstPollAfterMs: timing.pollFirstAfterMs } : {}),
       ...(timing.pollMaxIntervalMs !== undefined ? { maxIntervalMs: timing.pollMaxIntervalMs } : {}),
     });
@@ -49,6 +55,7 @@ export class CallTracking {
       clock: ctx.clock,
       sleep: deps.sleep,
       logger: createLogger('reconciler'),
+      commit,
     });
     this.reconciler.on('call-updated', (attempt) => deps.pushes.attemptUpdated(attempt));
     this.reconcileIntervalMs = timing.reconcileIntervalMs ?? RECONCILE_INTERVAL_MS;
@@ -69,6 +76,7 @@ export class CallTracking {
     await bounded('reconciler', () => this.reconciler.idle());
     this.poller.stop();
     await bounded('poller', () => this.poller.idle());
+    this.snapshots.flush();
   }
 
   /** Sweeps now (hosts: after wake; tests). Every open call that should have ended is asked about. */

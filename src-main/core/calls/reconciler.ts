@@ -7,7 +7,8 @@ import type { Settings } from '../settings/schema';
 import { openCallAttempts } from '../store/call-attempts';
 import type { Db } from '../store/database';
 import { describeTwilioError, type CallsApi } from '../twilio/twilio-client';
-import { recordCallSnapshot } from './record-call-snapshot';
+import { snapshotEvent } from './record-call-snapshot';
+import { commitDirectly, type CommitStatus } from './commit-status';
 
 // Callbacks can be dropped (a tunnel that changed its URL, a sleeping laptop, Twilio giving up after 15 s).
 // The reconciler makes sure no call stays open: it asks Twilio about every call that should have ended by now,
@@ -44,6 +45,8 @@ export interface ReconcilerOptions {
   wakeThresholdMs?: number;
   /** Only calls of practice (true) or real (false) batches: each is asked about only where it was placed. */
   simulated?: () => boolean;
+  /** How a snapshot is stored: the engine passes its group commit; default one transaction each. */
+  commit?: CommitStatus;
 }
 
 /** True when a timer fired so much later than planned that the process was most likely suspended. */
@@ -149,7 +152,7 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
 
   private async reconcilePlaced(attempt: CallAttempt, callSid: string, report: SweepReport): Promise<void> {
     const call = await this.opts.calls().fetch(callSid);
-    const result = recordCallSnapshot(this.opts.db, call, 'reconcile', new Date(this.clock()).toISOString());
+    const result = await (this.opts.commit ?? commitDirectly(this.opts.db))(snapshotEvent(call, 'reconcile', new Date(this.clock()).toISOString()));
     if (result.applied && result.attempt) {
       report.updated += 1;
       this.emit('call-updated', result.attempt);

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { cachedStatement } from './statement-cache';
 
 // Small key/value facts about this installation: counters, first-run state, public URLs used.
 
@@ -39,8 +40,7 @@ export function rememberPublicUrl(db: Db, url: string, kind: PublicUrlKind, now:
 }
 
 export function listPublicUrls(db: Db): { url: string; kind: PublicUrlKind; lastUsedAt: string }[] {
-  return db
-    .prepare<[], { url: string; kind: PublicUrlKind; last_used_at: string }>('SELECT url, kind, last_used_at FROM public_urls ORDER BY last_used_at DESC')
+  return cachedStatement<[], { url: string; kind: PublicUrlKind; last_used_at: string }>(db, 'SELECT url, kind, last_used_at FROM public_urls ORDER BY last_used_at DESC')
     .all()
     .map((r) => ({ url: r.url, kind: r.kind, lastUsedAt: r.last_used_at }));
 }

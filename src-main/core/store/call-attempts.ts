@@ -1,5 +1,6 @@
 import type { AttemptState, CallAttempt, CallStatus, Confirmation, SkipReason, StatusSource } from '../domain';
 import type { Db } from './database';
+import { cachedStatement } from './statement-cache';
 
 export interface CallAttemptRow {
   id: number;
@@ -77,7 +78,7 @@ export function getCallAttempt(db: Db, id: number): CallAttempt | null {
 }
 
 export function getCallAttemptBySid(db: Db, callSid: string): CallAttempt | null {
-  const row = db.prepare<[string], CallAttemptRow>('SELECT * FROM call_attempts WHERE call_sid = ?').get(callSid);
+  const row = cachedStatement<[string], CallAttemptRow>(db, 'SELECT * FROM call_attempts WHERE call_sid = ?').get(callSid);
   return row ? rowToCallAttempt(row) : null;
 }
 
@@ -323,7 +324,7 @@ export function earlierUnresolvedDials(db: Db, attempt: { id: number; toNumber: 
 }
 
 export function callAttemptRowBySid(db: Db, callSid: string): CallAttemptRow | undefined {
-  return db.prepare<[string], CallAttemptRow>('SELECT * FROM call_attempts WHERE call_sid = ?').get(callSid);
+  return cachedStatement<[string], CallAttemptRow>(db, 'SELECT * FROM call_attempts WHERE call_sid = ?').get(callSid);
 }
 
 /** The call's state derived from its events (status-events.ts folds each event and writes the result here). */
@@ -345,7 +346,8 @@ export type DerivedCallState = Pick<
 >;
 
 export function updateDerivedState(db: Db, next: DerivedCallState): void {
-  db.prepare(
+  cachedStatement(
+    db,
     `UPDATE call_attempts SET status = @status, is_final = @is_final, status_source = @status_source,
        last_sequence_number = @last_sequence_number, answered = @answered, answered_by = @answered_by,
        duration_seconds = @duration_seconds, error_code = @error_code, error_message = @error_message,

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { cachedStatement } from './statement-cache';
 
 // The callback inspector: every request that reached the public listener, kept for `callbacks.retention_days`
 // and within a size budget (oldest out first). Headers arrive here already stripped of secrets (X-Twilio-Signature,
@@ -91,9 +92,9 @@ export function lastCallbackRequestId(db: Db): number {
 
 export function insertCallbackRequest(db: Db, request: CallbackRequestInput): number {
   const { headers, body, storedBytes } = serialize(request);
-  const result = db
-    .prepare(
-      `INSERT INTO callback_requests (received_at, method, path, query, headers, body, call_sid, signature_verdict, rejection_reason, response_status, latency_ms, stored_bytes, body_bytes)
+  const result = cachedStatement(
+    db,
+    `INSERT INTO callback_requests (received_at, method, path, query, headers, body, call_sid, signature_verdict, rejection_reason, response_status, latency_ms, stored_bytes, body_bytes)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(

@@ -2,6 +2,7 @@ import { isFinalStatus, shouldApply } from '../calls/call-status';
 import type { CallAttempt, CallStatus, StatusEvent, StatusSource } from '../domain';
 import { callAttemptRowBySid, markPlaced, rowToCallAttempt, updateDerivedState, type CallAttemptRow } from './call-attempts';
 import type { Db } from './database';
+import { cachedStatement } from './statement-cache';
 
 export interface StatusEventInput {
   callSid: string;
@@ -123,9 +124,9 @@ function applyToAttempt(db: Db, attempt: CallAttemptRow, event: StatusEventInput
 export function recordStatusEvent(db: Db, event: StatusEventInput): RecordResult {
   return db.transaction((): RecordResult => {
     const attempt = callAttemptRowBySid(db, event.callSid);
-    const inserted = db
-      .prepare(
-        `INSERT OR IGNORE INTO status_events (call_sid, attempt_id, source, sequence_number, call_status, answered_by, duration_seconds, error_code, twilio_timestamp, received_at, params, started_at, ended_at)
+    const inserted = cachedStatement(
+      db,
+      `INSERT OR IGNORE INTO status_events (call_sid, attempt_id, source, sequence_number, call_status, answered_by, duration_seconds, error_code, twilio_timestamp, received_at, params, started_at, ended_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(

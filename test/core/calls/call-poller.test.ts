@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallStatus } from '../../../src-main/core/domain';
+import { createStatusCommitQueue } from '../../../src-main/core/callbacks/status-commit';
 import { CallPoller } from '../../../src-main/core/calls/call-poller';
 import { createBatch } from '../../../src-main/core/store/batches';
 import { getCallAttempt, listBatchAttempts, markDialing } from '../../../src-main/core/store/call-attempts';
 import type { Db } from '../../../src-main/core/store/database';
 import { listCallEvents, recordCallPlaced, recordStatusEvent } from '../../../src-main/core/store/status-events';
-import { addAppointments, FakeCallsApi, FakeTime, restError, tempDb } from '../batches/fixtures';
+import { addAppointments, FakeCallsApi, FakeTime, flush, restError, tempDb } from '../batches/fixtures';
 
 let cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -151,5 +152,25 @@ describe('CallPoller', () => {
     expect(t.time.pendingTimers).toBe(0);
     await t.time.advance(60_000);
     expect(t.fake.fetched).toEqual([]);
+  });
+});
+
+describe('CallPoller with a group commit', () => {
+  it('stores the snapshots of calls polled at the same moment in one commit', async () => {
+    const t = setup();
+    const queue = createStatusCommitQueue(t.db);
+    const poller = new CallPoller({ db: t.db, calls: () => t.fake, clock: t.time.clock, timers: t.time.timers, commit: (event) => queue.submit({ event }) });
+    cleanups.unshift(() => poller.stop());
+    const attempts = await placeCalls(t.db, t.fake, t.time, [['completed'], ['busy'], ['no-answer']]);
+    for (const attempt of attempts) poller.track(attempt);
+    // All three are due at the same tick (as real timers due together fire in one turn): their fetches resolve
+    // in that turn and the snapshots land in one flush, on the next turn.
+    const microtasks = async () => {
+      for (let i = 0; i < 20; i += 1) await Promise.resolve();
+    };
+    await t.time.advance(10_000, microtasks);
+    await flush();
+    expect(attempts.map((a) => getCallAttempt(t.db, a.id)!.status)).toEqual(['completed', 'busy', 'no-answer']);
+    expect(queue.stats()).toMatchObject({ writes: 3, flushes: 1 });
   });
 });

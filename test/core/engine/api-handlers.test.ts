@@ -38,7 +38,7 @@ describe('API handlers', () => {
 
     const preview = await call(engine, 'settings/preview-message', { template: 'Hi {name}, see you at {location}.' });
     // The keypad question comes with it: the preview shows everything a patient hears.
-    expect(preview).toEqual({ ok: true, value: { text: 'Hi Alex Morgan, see you at Main Street Clinic.', problems: [], keypadPrompt: 'Press 1 to confirm, or 2 to cancel.' } });
+    expect(preview).toEqual({ ok: true, value: { text: 'Hi Alex Morgan, see you at Main Street Clinic.', problems: [], keypadPrompt: 'Press 1 to confirm, 2 to cancel, 3 to hear this message again, or 9 to stop receiving reminder calls.' } });
   });
 
   it('save-twilio keeps the token and SID in the secret store, never in settings.yaml', async () => {

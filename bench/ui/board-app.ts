@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import twilio from 'twilio';
+import { Engine } from '../../src-main/core/engine';
+import { startPreviewServer, type PreviewServer } from '../../src-main/preview/preview-server';
+import { upsertAppointments } from '../../src-main/core/store/appointments';
+import { createBatch } from '../../src-main/core/store/batches';
+import { listBatchAttempts, markDialing } from '../../src-main/core/store/call-attempts';
+import { recordCallPlaced } from '../../src-main/core/store/status-events';
+
+// The real engine (practice mode) + the browser preview + headless Chromium, with `count` appointments whose
+// calls are already placed (SIDs known, status URL registered), so the bench can post signed status callbacks
+// for them and watch the board change.
+
+export const REPO = path.resolve(import.meta.dirname, '..', '..');
+const RENDERER_DIR = path.join(REPO, 'out/renderer');
+export const ROW_HEIGHT = 56;
+
+export interface BoardApp {
+  engine: Engine;
+  preview: PreviewServer;
+  browser: Browser;
+  page: Page;
+  /** CallSid -> appointment id, in appointment order. */
+  calls: { sid: string; appointmentId: number }[];
+  /** Places a new call for each of these appointments (a new batch), as the runner would. */
+  placeCalls(appointmentIds: readonly number[]): { sid: string; appointmentId: number }[];
+  statusUrl: string;
+  authToken: string;
+  close(): Promise<void>;
+}
+
+export function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export async function openBoardApp(count: number, opts: { viewportHeight: number; initScript?: string }): Promise<BoardApp> {
+  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('The renderer is not built (out/renderer): run `npm run build` first');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rd-bench-board-'));
+  fs.writeFileSync(path.join(dataDir, 'settings.yaml'), 'server:\n  port: 0\n');
+  const engine = await Engine.open({ dataDir, cwd: dataDir, env: {}, practice: true, simulator: { timeScale: 0.05, seed: 7 } });
+  await engine.start();
+  const handlers = engine.handlers();
+  await handlers['setup/complete']({});
+  const statusUrl = `${engine.listener.localUrl()}/status`;
+  const authToken = engine.account.authToken()!;
+  const db = engine.db;
+  const now = new Date().toISOString();
+  let appointmentIds: number[] = [];
+  // One transaction for the set-up: 10,000 FULL-sync commits would take the bench's time budget on their own.
+  db.transaction(() => {
+    appointmentIds = upsertAppointments(
+      db,
+      Array.from({ length: count }, (_, i) => ({
+        dedupeKey: `bench-${i}`,
+        externalId: null,
+        name: `Patient ${String(i).padStart(5, '0')}`,
+        phoneNumber: `+1212555${String(i % 10_000).padStart(4, '0')}`,
+        email: null,
+        appointmentAt: new Date(Date.now() + 86_400_000 + i * 60_000).toISOString(),
+        location: 'Main St',
+      })),
+      null,
+      now,
+    ).ids;
+  })();
+  /** A new batch for these appointments, every call placed (dialing + SID), in one transaction. */
+  const placeCalls = (ids: readonly number[]): BoardApp['calls'] =>
+    db.transaction(() => {
+      const placed: BoardApp['calls'] = [];
+      const batch = createBatch(db, { appointmentIds: [...ids], simulated: true, now: new Date() });
+      for (const attempt of listBatchAttempts(db, batch.id)) {
+        const at = new Date().toISOString();
+        markDialing(db, attempt.id, { statusCallbackUrl: statusUrl, twimlUrl: null, from: '+15005550006', to: '+12125550100', now: at });
+        const sid = `CA${attempt.id.toString(16).padStart(32, '0')}`;
+        recordCallPlaced(db, attempt.id, sid, at);
+        placed.push({ sid, appointmentId: attempt.appointmentId });
+      }
+      return placed;
+    })();
+  const calls = placeCalls(appointmentIds);
+  const preview = await startPreviewServer({
+    handlers,
+    events: engine.events,
+    staticDir: RENDERER_DIR,
+    port: 0,
+    exportFile: (request, writable) => engine.batches.exportFile(request, writable),
+  });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: opts.viewportHeight } });
+  const page = await context.newPage();
+  if (opts.initScript) await page.addInitScript(opts.initScript);
+  return {
+    engine,
+    preview,
+    browser,
+    page,
+    calls,
+    placeCalls,
+    statusUrl,
+    authToken,
+    async close() {
+      await browser.close().catch(() => undefined);
+      await preview.close();
+      await engine.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const STATUSES = ['initiated', 'ringing', 'in-progress', 'completed'] as const;
+
+/** Posts one signed status callback (sequence 0..3 = initiated..completed); resolves with the HTTP status. */
+export function postStatus(app: BoardApp, agent: http.Agent, sid: string, seq: number): Promise<number> {
+  const params = {
+    AccountSid: `AC${'0'.repeat(31)}1`,
+    CallSid: sid,
+    CallStatus: STATUSES[seq]!,
+    SequenceNumber: String(seq),
+    Timestamp: new Date().toUTCString(),
+  };
+  const body = new URLSearchParams(params).toString();
+  const url = new URL(app.statusUrl);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent,
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'Content-Length': Buffer.byteLength(body),
+          'X-Twilio-Signature': twilio.getExpectedTwilioSignature(app.authToken, app.statusUrl, params),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export function statusName(seq: number): string {
+  return STATUSES[seq]!;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
