@@ -5,7 +5,7 @@ import type { ConnectionStatus } from '../../src-main/core/api/contract';
 
 export function connectionPillLabel(status: ConnectionStatus | null): { label: string; tone: 'ok' | 'warn' | 'bad' | 'idle' } {
   if (!status) return { label: 'Checking connection…', tone: 'idle' };
-  if (status.mode === 'simulator') return { label: 'Practice: simulated calls', tone: 'idle' };
+  if (status.mode === 'simulator') return { label: 'Practice mode', tone: 'idle' }; // the banner above says no phone rings
   if (status.mode === 'polling') return { label: 'Ready: updates checked with Twilio', tone: 'ok' };
   if (status.mode === 'tunnel') {
     switch (status.tunnel?.state) {

@@ -69,7 +69,7 @@ describe('automatic reminders, do-not-call and languages in the UI', () => {
       await page.getByTestId('dnc-add').click();
       await page.getByRole('alert').waitFor({ timeout: WAIT_MS });
       await handlers['do-not-call/add']({ number: '+16175550101', reason: 'pressed 9' });
-      await page.getByRole('button', { name: 'Reminder batches' }).click();
+      await page.getByRole('button', { name: 'Batches', exact: true }).click();
       await page.getByRole('button', { name: 'Do not call' }).click();
       await expect.poll(() => page.getByTestId('dnc-row').count(), { timeout: WAIT_MS }).toBe(2);
       await both(page, 'do-not-call-screen');

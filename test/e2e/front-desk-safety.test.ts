@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../../src-main/core/api/contract';
-import { WAIT_MS, assertRendererBuilt, importThroughChooser, launchBrowser, screenshotBothSizes, withApp, writeFutureSample } from './harness';
+import { WAIT_MS, assertRendererBuilt, importThroughChooser, launchBrowser, sampleEveClock, screenshotBothSizes, withApp, writeFutureSample } from './harness';
 
 // Issue 8, "Safe and plain for front-desk staff", point by point through the real UI in headless Chromium
 // (practice mode, the built-in simulator). Each test writes its screens at 1366×800 and 1024×700 into
@@ -135,7 +135,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
     await withApp(browser, 'i8-second-batch', async ({ page, handlers, dataDir }) => {
       const { file } = writeFutureSample(dataDir);
       // One appointment yesterday, with the sample's others in the future.
-      const yesterday = new Date(Date.now() - 86_400_000);
+      const yesterday = new Date(sampleEveClock() - 86_400_000);
       const past = `${yesterday.getFullYear()}-${String(yesterday.getMonth() + 1).padStart(2, '0')}-${String(yesterday.getDate()).padStart(2, '0')} 10:00`;
       fs.appendFileSync(file, `\nA-0999,Past Patient,(212) 555-0198,${past},,Main Street Clinic\n`);
       await page.getByTestId('appointments-empty').waitFor();

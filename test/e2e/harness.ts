@@ -25,7 +25,8 @@ const SIMULATOR_TIME_SCALE = 0.05;
 
 const SAMPLE_EVE_MS = Date.parse('2026-11-24T09:00:00-05:00');
 const CLOCK_SHIFT_MS = Date.now() - SAMPLE_EVE_MS;
-const sampleEveClock = (): number => Date.now() - CLOCK_SHIFT_MS;
+/** The clock the app under test reads (tests that make "yesterday" must use it too). */
+export const sampleEveClock = (): number => Date.now() - CLOCK_SHIFT_MS;
 
 export function assertRendererBuilt(): void {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {

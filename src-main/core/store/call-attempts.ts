@@ -244,16 +244,23 @@ export function insertRetryAttempt(db: Db, previous: CallAttempt, retryAt: strin
  * The last attempt of each appointment in a batch (what the batch's row shows) with how many calls it took (retries
  * included; a skipped or never-dialled attempt is no call), a page at a time in batch order.
  */
+/**
+ * One page (in dial order, after `afterPosition`) of a batch's last attempt per appointment, with how many calls the
+ * reminder took. Each row is looked up through UNIQUE(batch_id, appointment_id, attempt_number), so a page costs
+ * its own size: a 100,000-row export reads each row once instead of regrouping the rest of the batch per page.
+ */
 export function lastAttemptsPage(db: Db, batchId: string, afterPosition = -1, limit = -1): { attempt: CallAttempt; calls: number }[] {
   return db
-    .prepare<[string, number, string, number], CallAttemptRow & { calls: number }>(
-      `SELECT a.*, latest.calls FROM call_attempts a
-       JOIN (SELECT appointment_id, MAX(attempt_number) AS n, SUM(state IN ('dialing', 'placed', 'rejected')) AS calls
-             FROM call_attempts WHERE batch_id = ? AND position > ? GROUP BY appointment_id) latest
-         ON latest.appointment_id = a.appointment_id AND latest.n = a.attempt_number
-       WHERE a.batch_id = ? ORDER BY a.position LIMIT ?`,
+    .prepare<[string, number, number], CallAttemptRow & { calls: number }>(
+      `SELECT a.*,
+              (SELECT COUNT(*) FROM call_attempts c
+                WHERE c.batch_id = a.batch_id AND c.appointment_id = a.appointment_id AND c.state IN ('dialing', 'placed', 'rejected')) AS calls
+       FROM call_attempts a
+       WHERE a.batch_id = ? AND a.position > ?
+         AND a.attempt_number = (SELECT MAX(m.attempt_number) FROM call_attempts m WHERE m.batch_id = a.batch_id AND m.appointment_id = a.appointment_id)
+       ORDER BY a.position LIMIT ?`,
     )
-    .all(batchId, afterPosition, batchId, limit)
+    .all(batchId, afterPosition, limit)
     .map((row) => ({ attempt: rowToCallAttempt(row), calls: row.calls }));
 }
 

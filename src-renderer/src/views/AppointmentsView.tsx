@@ -92,8 +92,26 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
 
   // Live: the core pushes each status as it is stored; nothing here polls.
   useApiEvent('appointments-changed', () => void load());
+  // A busy batch pushes hundreds of statuses a second: they are gathered and applied once per frame, in one pass
+  // over the rows, so 10,000 rows are copied once per frame rather than once per status.
+  const pendingCalls = useRef(new Map<number, CallSummary>());
+  const pendingFrame = useRef<number | null>(null);
+  useEffect(
+    () => () => {
+      if (pendingFrame.current !== null) cancelAnimationFrame(pendingFrame.current);
+    },
+    [],
+  );
   useApiEvent('call-updated', ({ appointmentId, call }) => {
-    setRows((current) => current && applyCallUpdate(current, appointmentId, call));
+    const pending = pendingCalls.current;
+    pending.set(appointmentId, newerCall(pending.get(appointmentId) ?? null, call));
+    if (pendingFrame.current !== null) return;
+    pendingFrame.current = requestAnimationFrame(() => {
+      pendingFrame.current = null;
+      const updates = pendingCalls.current;
+      pendingCalls.current = new Map();
+      setRows((current) => current && applyCallUpdates(current, updates));
+    });
   });
   useApiEvent('batch-progress', (progress) => {
     setStrips((current) => {
@@ -320,15 +338,28 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
   );
 }
 
-function applyCallUpdate(rows: AppointmentView[], appointmentId: number, call: CallSummary): AppointmentView[] {
-  const index = rows.findIndex((row) => row.id === appointmentId);
-  const row = rows[index];
-  if (!row) return rows;
-  // Events may arrive out of order across calls of the same appointment: keep the newest attempt.
-  if (row.call && row.call.attemptId > call.attemptId) return rows;
-  // A later batch that left this patient out (already reminded, ...) does not hide the call that reminded them.
-  if (call.status === 'skipped' && row.call && row.call.status !== 'skipped') return rows;
-  const next = rows.slice();
-  next[index] = { ...row, call, confirmation: call.confirmation ?? row.confirmation };
-  return next;
+/**
+ * Which of two pushed calls of one appointment the board shows. Events may arrive out of order across calls of the
+ * same appointment: the newest attempt wins; a later batch that left this patient out (already reminded, ...) does
+ * not hide the call that reminded them.
+ */
+function newerCall(shown: CallSummary | null, call: CallSummary): CallSummary {
+  if (!shown) return call;
+  if (shown.attemptId > call.attemptId) return shown;
+  if (call.status === 'skipped' && shown.status !== 'skipped') return shown;
+  return call;
+}
+
+/** Applies a frame's pushed calls in one pass over the rows; rows nothing changed keep their identity. */
+function applyCallUpdates(rows: AppointmentView[], updates: ReadonlyMap<number, CallSummary>): AppointmentView[] {
+  let changed = false;
+  const next = rows.map((row) => {
+    const pushed = updates.get(row.id);
+    if (!pushed) return row;
+    const call = newerCall(row.call, pushed);
+    if (call === row.call) return row;
+    changed = true;
+    return { ...row, call, confirmation: call.confirmation ?? row.confirmation };
+  });
+  return changed ? next : rows;
 }
