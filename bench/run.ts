@@ -36,7 +36,11 @@ function check(section: string, measure: string, value: string, target: string, 
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 
+/** BENCH_ONLY=board,export runs just those sections (a quick re-measure); the default is all of them. */
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
+
 async function section(name: string, fn: () => Promise<void>): Promise<void> {
+  if (ONLY && !ONLY.has(name)) return;
   const t0 = Date.now();
   log(`\n== ${name}`);
   try {

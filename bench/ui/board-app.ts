@@ -66,6 +66,7 @@ export async function openBoardApp(count: number, opts: { viewportHeight: number
       })),
       null,
       now,
+      { practice: true }, // the engine runs in practice mode: the board shows that mode's data only
     ).ids;
   })();
   /** A new batch for these appointments, every call placed (dialing + SID), in one transaction. */

@@ -11,6 +11,7 @@ const commands = {
   import: () => import('./commands/import'),
   report: () => import('./commands/report'),
   run: () => import('./commands/run'),
+  sample: () => import('./commands/sample'),
   serve: () => import('./commands/serve'),
   tunnel: () => import('./commands/tunnel'),
   doNotCall: () => import('./commands/do-not-call'),
@@ -71,6 +72,11 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (file: string | undefined, opts: { simulate?: boolean; export?: string; wait?: number; timeScale?: number; again?: boolean }, cmd: Command) =>
       setExitCode(await (await commands.run()).runCommand(file, opts, globalsOf(cmd))),
     );
+
+  withGlobalOptions(program.command('sample'))
+    .description('write the practice sample appointments, moved to the coming days (for run --simulate)')
+    .option('--out <file>', 'CSV file to write', 'sample-appointments.csv')
+    .action(async (opts: { out?: string }, cmd: Command) => setExitCode(await (await commands.sample()).sampleCommand(opts, globalsOf(cmd))));
 
   withGlobalOptions(program.command('serve'))
     .description('callback server + tunnel + reminder scheduler + dispatch, until stopped (SIGINT/SIGTERM)')

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -47,5 +48,17 @@ describe('the built CLI', () => {
     const command = `"${process.execPath}" "${BIN}" --data-dir "${dataDir}" callbacks --json --limit 5000 | (sleep 2; wc -l)`;
     const { stdout } = await exec('bash', ['-c', command], { env: cleanEnv(), cwd: path.dirname(BIN) });
     expect(Number(stdout.trim())).toBe(5000);
+  });
+});
+
+describe('reminder-desk sample', () => {
+  it('writes the practice sample moved to the coming days, so run --simulate has appointments ahead to call', async () => {
+    const dataDir = tempDataDir();
+    const out = path.join(dataDir, 'sample.csv');
+    const result = await runCli(['--data-dir', dataDir, 'sample', '--out', out]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const days = [...fs.readFileSync(out, 'utf8').matchAll(/\b\d{4}-\d{2}-\d{2}\b/g)].map((m) => Date.parse(`${m[0]}T23:59:59Z`));
+    expect(days.length).toBe(8);
+    for (const day of days) expect(day).toBeGreaterThan(Date.now());
   });
 });

@@ -54,6 +54,8 @@ export interface ImportedRow {
   language: string | null;
   /** Optional `timezone` column: the appointment time is read, and its reminders fall due, in this zone. */
   timezone: string | null;
+  /** Optional `status` column reading "cancelled" (or "canceled"): the clinic cancelled it; nobody is called for it. */
+  cancelled?: boolean;
   dedupeKey: string;
 }
 
@@ -144,9 +146,12 @@ export async function readAppointmentsBuffer(data: Buffer, fileName: string, opt
   return validateSheet(sheet, fileName, opts);
 }
 
+/** Columns read when a file has them. */
+const OPTIONAL_COLUMNS = ['email', 'location', 'id', 'language', 'timezone', 'status'];
+
 /** The columns validation reads; a CSV reader may drop the others' values as it goes. */
 function columnsUsedBy(opts: ImportOptions): (header: string) => boolean {
-  const used = new Set([...ALWAYS_REQUIRED, ...opts.requiredColumns.map(normaliseColumnName), 'email', 'location', 'id']);
+  const used = new Set([...ALWAYS_REQUIRED, ...opts.requiredColumns.map(normaliseColumnName), ...OPTIONAL_COLUMNS]);
   return (header) => used.has(normaliseColumnName(header));
 }
 
@@ -309,9 +314,13 @@ function validateRow(
 
   const locationText = textOf('location');
   const externalId = textOf('id');
+  // Clinic exports mark cancelled appointments; a re-import then drops their pending reminders. Other statuses
+  // (scheduled, confirmed, checked in) change nothing here.
+  const statusText = textOf('status');
+  const cancelled = statusText !== null && /^(cancell?ed|cancel)$/i.test(statusText.trim());
 
   // Optional columns listed in data.required_columns are checked by textOf; read the rest so they report too.
-  for (const column of required) if (!ALWAYS_REQUIRED.includes(column) && !['email', 'location', 'id', 'language', 'timezone'].includes(column)) textOf(column);
+  for (const column of required) if (!ALWAYS_REQUIRED.includes(column) && !OPTIONAL_COLUMNS.includes(column)) textOf(column);
 
   if (errors.length > 0 || name === null || phoneNumber === null || appointmentAt === null) {
     return { errors };
@@ -327,6 +336,7 @@ function validateRow(
       location: locationText === null ? null : collapseWhitespace(locationText),
       language,
       timezone: zoneText,
+      ...(cancelled ? { cancelled } : {}),
       dedupeKey: dedupeKeyFor(externalId, name, phoneNumber, instantMs),
     },
   };

@@ -2,9 +2,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../logging/logger';
-import { getCounter, getMeta, incrementCounter, setMeta } from '../store/app-meta';
+import { getCounter, getMeta } from '../store/app-meta';
 import { getCallAttempt, getCallAttemptBySid } from '../store/call-attempts';
-import { insertCallbackRequest, lastValidStatusCallbackAt, pruneCallbackRequests, storedBytesOf, type CallbackRequestInput } from '../store/callback-requests';
+import { lastValidStatusCallbackAt, pruneCallbackRequests } from '../store/callback-requests';
 import { nowIso, type Db } from '../store/database';
 import { GroupCommitClosedError } from '../store/group-commit';
 import type { RecordResult, StatusEventInput } from '../store/status-events';
@@ -12,7 +12,8 @@ import { attemptIdFromQuery, GATHER_PATH, gatherActionUrlFor, HEALTH_PATH, STATU
 import { firstValues, isFormContentType, parseForm, TooManyFieldsError, type FormFields } from '../http/form';
 import { send, sendXml } from '../http/respond';
 import { IGNORED_KEYPAD_TWIML, judgeKeypadAnswer } from '../calls/keypad-answer';
-import { DeferredWriter } from './deferred-writer';
+import { statusOf, type Exchange } from './exchange';
+import { InspectorWriter, LAST_REJECTION_REASON_KEY, REJECTED_SIGNATURES_KEY } from './inspector-writer';
 import { ListenerGuard, type ListenerLimits } from './listener-guard';
 import { cameThroughProxy, headersWithoutSecrets, isLoopbackAddress, isLoopbackHost, safeHeaderValue } from './request-headers';
 import { REJECT_REASON_HEADER, SELF_TEST_HEADER, SELF_TEST_PARAM } from './self-test';
@@ -51,8 +52,7 @@ export interface CallbackServerOptions extends Partial<ListenerLimits> {
 }
 
 /** app_meta keys, so the connection panel shows the same numbers after a restart. */
-export const REJECTED_SIGNATURES_KEY = 'callbacks.rejected_signatures';
-export const LAST_REJECTION_REASON_KEY = 'callbacks.last_rejection_reason';
+export { LAST_REJECTION_REASON_KEY, REJECTED_SIGNATURES_KEY } from './inspector-writer';
 
 export { REJECT_REASON_HEADER, SELF_TEST_HEADER, SELF_TEST_PARAM } from './self-test';
 
@@ -60,25 +60,6 @@ const DAY_MS = 86_400_000;
 const PRUNE_INTERVAL_MS = 3_600_000;
 /** Twilio's callbacks carry about 40 fields; a form with more is not Twilio's and is not parsed further. */
 const MAX_FORM_FIELDS = 256;
-/** Stored instead of a status code when the client went away before we answered (nginx's convention). */
-const CLIENT_CLOSED = 499;
-
-/**
- * One request as it is handled: the inspector row it becomes (status and latency are known only at the end),
- * plus what the handler needs meanwhile.
- */
-type Exchange = Omit<CallbackRequestInput, 'responseStatus' | 'latencyMs'> & {
-  startedAt: number;
-  /** Set when the signature was rejected: persisted with the inspector row, after the response. */
-  counted: boolean;
-  /** The request body could not be read (client gone or too slow): Node answers 408 itself if it still can. */
-  bodyAborted: boolean;
-  /** Waiting in the group commit, or committed with it (its inspector row is part of that commit). */
-  commit?: 'waiting' | 'committed';
-  /** The connection closed (answered or not). */
-  closed?: boolean;
-};
-
 /** A callback's form: as signed (repeated keys kept), one value per key, and the body's size. */
 interface CallbackForm {
   signed: FormFields;
@@ -94,7 +75,7 @@ export class CallbackServer {
   private pruneTimer: NodeJS.Timeout | null = null;
   private active = 0;
   private readonly guard: ListenerGuard;
-  private readonly rejectedRows = new DeferredWriter<{ row: CallbackRequestInput; counted: boolean }>((entries) => this.writeRows(entries));
+  private readonly inspector: InspectorWriter;
   /** When each connection was accepted: a request's latency counts from there (time queued included). */
   private readonly acceptedAt = new WeakMap<Socket, number>();
   private stopping = false;
@@ -112,6 +93,7 @@ export class CallbackServer {
       ...opts,
     };
     this.guard = new ListenerGuard({ ...opts, db: this.opts.db, clock: this.opts.clock, log: this.log });
+    this.inspector = new InspectorWriter(this.opts.db, this.guard, () => this.rejectionReason, this.log);
   }
 
   async start(): Promise<{ port: number; localUrl: string }> {
@@ -179,7 +161,7 @@ export class CallbackServer {
     }
     server.closeAllConnections();
     await closed;
-    this.rejectedRows.flush();
+    this.inspector.flush();
     this.guard.stop();
     // Anything still queued is committed now; its requests were cut, so Twilio retries or reconciliation fetches it.
     this.commits?.close();
@@ -236,7 +218,7 @@ export class CallbackServer {
     res.once('close', () => {
       this.active -= 1;
       exchange.closed = true;
-      this.storeExchange(exchange, res);
+      this.inspector.store(exchange, res);
       this.guard.noteRejection(statusOf(exchange, res), exchange.signatureVerdict, exchange.rejectionReason);
       if (this.active === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
     });
@@ -313,7 +295,7 @@ export class CallbackServer {
     try {
       // Committed together with the callbacks that arrived with it, inspector row included; answered after.
       ex.commit = 'waiting';
-      result = await this.commits!.submit({ event: parsed.event, inspectorRow: () => this.guardedInspectorRow(ex, 204) });
+      result = await this.commits!.submit({ event: parsed.event, inspectorRow: () => this.inspector.rowInCommit(ex, 204) });
       ex.commit = 'committed';
     } catch (error) {
       // Not acknowledged: Twilio logs the failure, and reconciliation fetches the status later.
@@ -321,7 +303,7 @@ export class CallbackServer {
       const stopping = error instanceof GroupCommitClosedError;
       ex.rejectionReason = stopping ? 'The listener was stopping' : 'The status could not be saved (database error)';
       if (!stopping) this.log.error('Could not store a status callback', { callSid: parsed.event.callSid, error });
-      if (ex.closed) this.storeExchange(ex, res); // the client left while we waited: its row is still kept
+      if (ex.closed) this.inspector.store(ex, res); // the client left while we waited: its row is still kept
       return stopping ? send(res, 503, { 'Retry-After': '1', Connection: 'close' }) : send(res, 500);
     }
     this.lastCallbackAt = ex.receivedAt;
@@ -403,55 +385,8 @@ export class CallbackServer {
     }
     return false;
   }
-
-  /**
-   * After the response: the inspector row and, for a rejection, the persisted counter and reason. A valid
-   * request's row is committed now; rejected ones are written in batches (deferred-writer.ts).
-   */
-  private storeExchange(ex: Exchange, res: ServerResponse): void {
-    if (ex.commit) return; // written by the group commit (or will be, when the wait for it ends)
-    const { startedAt, counted, bodyAborted: _bodyAborted, commit: _commit, closed: _closed, ...exchange } = ex;
-    const row = { ...exchange, responseStatus: statusOf(ex, res), latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000 };
-    // Pending rejected rows go first, in the same transaction: the inspector keeps the order requests ended in.
-    if (ex.signatureVerdict === 'valid') this.writeRows([...this.rejectedRows.drain(), { row, counted }]);
-    else this.rejectedRows.add({ row, counted });
-  }
-
-  private writeRows(entries: { row: CallbackRequestInput; counted: boolean }[]): void {
-    const { db } = this.opts;
-    try {
-      db.transaction(() => {
-        for (const entry of entries) {
-          // Null for a rejected request while the disk is low; otherwise rejected requests keep an excerpt.
-          const row = this.guard.inspectorRow(entry.row);
-          if (row) {
-            insertCallbackRequest(db, row);
-            this.guard.noteStored(storedBytesOf(row));
-          }
-        }
-        const counted = entries.filter((entry) => entry.counted).length;
-        if (counted > 0) {
-          incrementCounter(db, REJECTED_SIGNATURES_KEY, counted);
-          if (this.rejectionReason) setMeta(db, LAST_REJECTION_REASON_KEY, this.rejectionReason);
-        }
-      })();
-    } catch (error) {
-      this.log.warn('Could not store requests in the callback inspector', { requests: entries.length, error });
-    }
-  }
-
-  /** A valid status callback's inspector row, written inside its group commit (disk budget applied, as for every row). */
-  private guardedInspectorRow(ex: Exchange, responseStatus: number): CallbackRequestInput | null {
-    const { startedAt, counted: _counted, bodyAborted: _bodyAborted, commit: _commit, closed: _closed, ...exchange } = ex;
-    const row = this.guard.inspectorRow({ ...exchange, responseStatus, latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000 });
-    if (row) this.guard.noteStored(storedBytesOf(row));
-    return row;
-  }
 }
 
-function statusOf(ex: Exchange, res: ServerResponse): number {
-  return ex.bodyAborted ? 408 : res.writableFinished ? res.statusCode : CLIENT_CLOSED;
-}
 
 function parseTarget(target: string | undefined): URL | null {
   try {

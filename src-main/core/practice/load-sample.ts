@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ImportSummary } from '../api/contract';
 import { ApiFailure } from '../api/invoke-operation';
 import type { ImportOutcome } from '../appointments/import-in-worker';
+import { moveSampleToComingDays } from './sample-dates';
 
 // `practice/load-sample`: the practice wizard offers the sample appointments the app ships
 // (resources/sample-appointments.csv; in an installed app an extra resource next to app.asar), so a clinic
@@ -13,6 +14,10 @@ export const SAMPLE_ONLY_IN_PRACTICE =
 
 export interface LoadSampleDeps {
   practice: boolean;
+  /** Where the moved copy is written before it is imported (the data folder). */
+  workDir: string;
+  nowMs: number;
+  timezone: string;
   /** Where this installation keeps the sample CSV, or null when the host ships none. */
   file: string | null;
   importFile: (file: string) => Promise<Pick<ImportOutcome, 'errors'> & { summary: { inserted: number; updated: number; unchanged: number } }>;
@@ -41,7 +46,10 @@ export async function loadSampleAppointments(deps: LoadSampleDeps): Promise<Impo
   if (!deps.file || !fs.existsSync(deps.file)) {
     throw new ApiFailure('unavailable', 'The sample appointments are not part of this installation. Import your own file on the Appointments screen instead.');
   }
-  const result = await deps.importFile(deps.file);
+  // Moved to the coming days first: past appointments are never called, and the sample's own days have gone by.
+  const moved = path.join(deps.workDir, 'sample-appointments.csv');
+  fs.writeFileSync(moved, moveSampleToComingDays(fs.readFileSync(deps.file, 'utf8'), deps.nowMs, deps.timezone), { mode: 0o600 });
+  const result = await deps.importFile(moved).finally(() => fs.rmSync(moved, { force: true }));
   const { inserted, updated, unchanged } = result.summary;
   return { fileName: path.basename(deps.file), inserted, updated, unchanged, errors: result.errors };
 }

@@ -28,6 +28,6 @@ export function practiceHandlers(
       return { ...state(), practiceData: result };
     },
 
-    'practice/load-sample': () => loadSampleAppointments({ practice: practice.active, file: ctx.sampleAppointmentsFile, importFile }),
+    'practice/load-sample': () => loadSampleAppointments({ practice: practice.active, file: ctx.sampleAppointmentsFile, importFile, workDir: ctx.dataDir, nowMs: ctx.clock(), timezone: ctx.getSettings().scheduling.timezone }),
   };
 }

@@ -62,6 +62,8 @@ export interface AppointmentInput {
   /** Optional file columns (issue 10); absent means none. */
   language?: string | null;
   timezone?: string | null;
+  /** The file says the clinic cancelled it: stored as the appointment's answer `cancelled` (no reminder, no retry). */
+  cancelled?: boolean;
 }
 
 export interface UpsertSummary {
@@ -110,11 +112,16 @@ export function upsertAppointments(
         testCall: scope.testCall ? 1 : 0,
       };
       if (!existing) {
-        summary.ids.push(Number(insert.run(params).lastInsertRowid));
+        const id = Number(insert.run(params).lastInsertRowid);
+        if (row.cancelled) setAppointmentConfirmation(db, id, 'cancelled', now);
+        summary.ids.push(id);
         summary.inserted += 1;
         continue;
       }
       summary.ids.push(existing.id);
+      // Cancelled since the last import: its pending reminders and retries are dropped (they need no answer).
+      const newlyCancelled = row.cancelled === true && existing.confirmation !== 'cancelled';
+      if (newlyCancelled) setAppointmentConfirmation(db, existing.id, 'cancelled', now);
       const same =
         existing.name === row.name &&
         existing.phone_number === row.phoneNumber &&
@@ -124,7 +131,8 @@ export function upsertAppointments(
         existing.language === (row.language ?? null) &&
         existing.timezone === (row.timezone ?? null) &&
         existing.external_id === row.externalId;
-      if (same) summary.unchanged += 1;
+      if (same && !newlyCancelled) summary.unchanged += 1;
+      else if (same) summary.updated += 1;
       else {
         update.run({ ...params, id: existing.id });
         // Moved: its reminders fall due again relative to the new time (the scheduler computes them from it).

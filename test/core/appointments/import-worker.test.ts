@@ -139,11 +139,13 @@ describe('imports in a worker thread', () => {
       `50 MB import: RSS before ${(before / MB).toFixed(0)} MB, peak ${(peakRss / MB).toFixed(0)} MB, after ${(after / MB).toFixed(0)} MB; ` +
         `JS heap + buffers before ${(heldBefore / MB).toFixed(0)} MB, after ${(heldAfter / MB).toFixed(0)} MB`,
     );
-    expect(peakRss).toBeLessThan(300 * MB);
+    // What the import itself costs, on top of this test process (vitest, the engine, Chromium-free: ~130 MB): the
+    // worker's heap is capped at 192 MB, so the whole import stays well under 300 MB however large the file.
+    expect(peakRss - before).toBeLessThan(250 * MB);
     // The worker's heap went with it and this thread kept nothing. (RSS itself keeps some allocator slack the OS
     // gets back only under pressure; it stays bounded, not at the peak the in-thread import left: 1.76 GB.)
     expect(heldAfter - heldBefore).toBeLessThan(20 * MB);
-    expect(after).toBeLessThan(300 * MB);
+    expect(after - before).toBeLessThan(200 * MB);
   }, 120_000);
 
   it('refuses 400,000 rows past import.max_rows quickly, with the staff message, the listener answering', async () => {

@@ -244,3 +244,22 @@ describe('resources/sample-appointments.csv', () => {
     expect(result.rows.every((r) => r.location && r.externalId)).toBe(true);
   });
 });
+
+describe('CSV import: the clinic\'s status column', () => {
+  it('reads "cancelled" (any case, either spelling) as cancelled by the clinic; other statuses change nothing', async () => {
+    const text =
+      'name,phone_number,appointment_date,status\n' +
+      'Ann Lee,212-555-0100,2026-11-25 09:00,Cancelled\n' +
+      'Bob Stone,212-555-0101,2026-11-25 09:30,canceled\n' +
+      'Cy Ng,212-555-0102,2026-11-25 10:00,Scheduled\n' +
+      'Di Park,212-555-0103,2026-11-25 10:30,\n';
+    const result = await readAppointmentsBuffer(csv(text), 'status.csv', options);
+    expect(result.errors).toEqual([]);
+    expect(result.rows.map((r) => [r.name, r.cancelled ?? false])).toEqual([
+      ['Ann Lee', true],
+      ['Bob Stone', true],
+      ['Cy Ng', false],
+      ['Di Park', false],
+    ]);
+  });
+});

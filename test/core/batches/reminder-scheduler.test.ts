@@ -6,7 +6,7 @@ import { ReminderScheduler } from '../../../src-main/core/batches/reminder-sched
 import type { SettingsInput } from '../../../src-main/core/settings/schema';
 import { createBatch, getBatch } from '../../../src-main/core/store/batches';
 import { listBatchAttempts } from '../../../src-main/core/store/call-attempts';
-import { upsertAppointments } from '../../../src-main/core/store/appointments';
+import { getAppointment, upsertAppointments } from '../../../src-main/core/store/appointments';
 import type { Db } from '../../../src-main/core/store/database';
 import { addAppointments, FakeTime, makeSettings, tempDb } from './fixtures';
 
@@ -141,5 +141,18 @@ describe('ReminderScheduler keeps to the rules every batch follows', () => {
     expect(asked).toEqual([[allowed, refused]]);
     expect(check.appointmentIds).toEqual([allowed]);
     expect(listBatchAttempts(store.db, check.batchId!).map((a) => a.appointmentId)).toEqual([allowed]);
+  });
+});
+
+describe('a re-imported appointment that the clinic cancelled', () => {
+  it('drops its pending reminder: the file\'s status column says cancelled, and the next check calls nobody for it', () => {
+    const t = setup();
+    const row = { dedupeKey: 'k-cancel', externalId: 'A-9', name: 'Dana', phoneNumber: '+12125550180', email: null, appointmentAt: '2030-01-15T09:45:00-05:00', location: null };
+    const [id] = upsertAppointments(t.db, [row], 'first.csv', new Date(NOW).toISOString()).ids;
+    const again = upsertAppointments(t.db, [{ ...row, cancelled: true }], 'second.csv', new Date(NOW).toISOString());
+    expect(again).toMatchObject({ updated: 1, unchanged: 0 });
+    expect(getAppointment(t.db, id!)).toMatchObject({ confirmation: 'cancelled' });
+    const check = t.scheduler.checkNow();
+    expect(check.appointmentIds).toEqual([t.ids.dueSoon]); // Dana's reminder was due too, before the re-import
   });
 });
