@@ -1,6 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { APP_VERSION } from '../core/app-version';
-import { describeCliError, EXIT_OK } from './cli-errors';
 import type { GlobalOptions } from './open-engine';
 
 // `reminder-desk`: the headless face of the engine. See docs/CLI.md.
@@ -8,6 +7,7 @@ import type { GlobalOptions } from './open-engine';
 // `--version` and `--help` start as fast as a bare node.
 const commands = {
   callbacks: () => import('./commands/callbacks'),
+  errors: () => import('./cli-errors'),
   import: () => import('./commands/import'),
   report: () => import('./commands/report'),
   run: () => import('./commands/run'),
@@ -148,21 +148,23 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
 /** Runs the CLI and returns its exit code; every failure is one `reminder-desk: <reason>` line on stderr. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let exitCode = EXIT_OK;
+  let exitCode = 0;
   const program = buildProgram((code) => {
     exitCode = code;
   });
   if (argv.length === 0) {
     process.stdout.write(program.helpInformation());
-    return EXIT_OK;
+    return 0;
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help')) {
-      return EXIT_OK;
+      return 0;
     }
+    // Loaded only on failure: describing every error kind reaches into the whole core.
+    const { describeCliError } = await commands.errors();
     const { code, message } = describeCliError(error);
     process.stderr.write(`reminder-desk: ${message}\n`);
     return code;
