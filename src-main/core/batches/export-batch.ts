@@ -20,18 +20,7 @@ const PAGE_SIZE = 500;
  * on the same connection ("connection is busy").
  */
 export function* batchLogRows(db: Db, batch: Batch, timezone: string): Generator<BatchLogRow> {
-  let after = -1;
-  for (;;) {
-    // One row per appointment: its last call (a retry's, if any), with how many calls it took.
-    const page = lastAttemptsPage(db, batch.id, after, PAGE_SIZE);
-    if (page.length === 0) return;
-    const appointments = new Map(getAppointments(db, page.map((p) => p.attempt.appointmentId)).map((a) => [a.id, a]));
-    for (const { attempt, calls } of page) {
-      const appointment = appointments.get(attempt.appointmentId);
-      if (appointment) yield toBatchLogRow(batch, attempt, appointment, timezone, calls);
-    }
-    after = page[page.length - 1]!.attempt.position;
-  }
+  for (const { attempt, appointment, calls } of lastEntries(db, batch)) yield toBatchLogRow(batch, attempt, appointment, timezone, calls);
 }
 
 /** Where a batch's CSV goes when the host does not choose: `<dataDir>/exports/reminder-log-<batch>.csv` (exports.ts names it). */
@@ -68,7 +57,7 @@ export async function appendFinishedBatchToLog(db: Db, batch: Batch, timezone: s
   }
 }
 
-/** One entry per appointment of a batch (its last call, with how many calls it took), as the CSV has them. */
+/** One entry per appointment of a batch: its last call (a retry's, if any), with how many calls it took. */
 function* lastEntries(db: Db, batch: Batch): Generator<{ attempt: CallAttempt; appointment: Appointment; calls: number }> {
   let after = -1;
   for (;;) {
