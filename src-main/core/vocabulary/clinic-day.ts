@@ -1,4 +1,4 @@
-import { offsetMinutesAt, resolveWallClock } from './clinic-time';
+import { offsetMinutesAt, resolveWallClock, wallClockAt } from './clinic-time';
 
 /**
  * A clinic day ("2026-11-25" in the clinic's zone) as a half-open UTC range, for the appointment board's
@@ -24,7 +24,9 @@ function startOfDay(year: number, month: number, day: number, timezone: string):
 
 /** The clinic-local calendar day (YYYY-MM-DD) of an instant: the inverse of clinicDayRange, for the board's day groups. */
 export function clinicDayOf(iso: string, timezone: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso.slice(0, 10);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+  const instantMs = Date.parse(iso);
+  if (Number.isNaN(instantMs)) return iso.slice(0, 10);
+  // wallClockAt reuses a cached zone offset: the board asks this for every one of thousands of rows.
+  const wall = wallClockAt(instantMs, timezone);
+  return `${String(wall.year).padStart(4, '0')}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`;
 }
