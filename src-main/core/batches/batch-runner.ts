@@ -2,14 +2,14 @@ import { EventEmitter } from 'node:events';
 import type { Appointment, CallAttempt } from '../domain';
 import { createLogger, type Logger } from '../logging/logger';
 import type { CallPoller } from '../calls/call-poller';
-import { recordCallSnapshot } from '../calls/record-call-snapshot';
 import type { Settings } from '../settings/schema';
 import { getAppointment } from '../store/appointments';
 import { getBatch, setBatchState, setBatchWaitDeadline } from '../store/batches';
 import { batchCounts, dialingAttempts, getCallAttempt, listBatchAttempts, markRejected, nextPendingAttemptExcept, nextRetryAt, skipPendingAttempts } from '../store/call-attempts';
 import type { Db } from '../store/database';
-import { describeTwilioError, storedErrorCode, type CallsApi, type TwilioErrorInfo } from '../twilio/twilio-client';
+import { storedErrorCode, type CallsApi, type TwilioErrorInfo } from '../twilio/twilio-client';
 import { EngineStoppedError } from '../lifecycle';
+import { lastLookAtOpenCalls } from './last-look';
 import { Pacer } from './pacer';
 import { placeReminderCall, type CallbackTarget, type DialOutcome, type PlaceCallDeps } from './place-reminder-call';
 import { recoverDialingAttempt, type RecoverDeps } from './recover-dialing';
@@ -360,7 +360,7 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       if (final >= total) return this.finish(batchId, 'completed', true);
       if (this.clock() >= deadlineMs) {
         // Last look before giving up: a dropped final callback must not make a finished call look open.
-        if (await this.reconcileOpenCalls(batchId, calls)) continue;
+        if (await lastLookAtOpenCalls({ db: this.opts.db, calls, now: () => this.nowIso(), log: this.log, onUpdated: (a) => this.emit('call-updated', a) }, batchId)) continue;
         return this.finish(batchId, 'timed_out', true);
       }
       if (dialingAttempts(this.opts.db, batchId).length > 0) await this.recoverDialing(batchId, calls);
@@ -372,21 +372,6 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       }
       await this.sleepSlice(Math.min(this.opts.waitCheckMs ?? 1000, Math.max(1, deadlineMs - this.clock())));
     }
-  }
-
-  /** Asks Twilio once about each open call of the batch (source `reconcile`); true when that finished them all. */
-  private async reconcileOpenCalls(batchId: string, calls: CallsApi): Promise<boolean> {
-    const open = listBatchAttempts(this.opts.db, batchId).filter((a) => a.state === 'placed' && !a.isFinal && a.callSid);
-    for (const attempt of open) {
-      try {
-        const result = recordCallSnapshot(this.opts.db, await calls.fetch(attempt.callSid!), 'reconcile', this.nowIso());
-        if (result.applied && result.attempt) this.emit('call-updated', result.attempt);
-      } catch (err) {
-        this.log.warn('Could not ask Twilio about an open call', { callSid: attempt.callSid, error: describeTwilioError(err).message });
-      }
-    }
-    const { total, final } = batchCounts(this.opts.db, batchId);
-    return open.length > 0 && final >= total;
   }
 
   private finish(batchId: string, state: BatchOutcome['state'], persist: boolean): BatchOutcome {

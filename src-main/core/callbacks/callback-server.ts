@@ -8,7 +8,7 @@ import { lastValidStatusCallbackAt, pruneCallbackRequests } from '../store/callb
 import { nowIso, type Db } from '../store/database';
 import { GroupCommitClosedError } from '../store/group-commit';
 import type { RecordResult, StatusEventInput } from '../store/status-events';
-import { attemptIdFromQuery, GATHER_PATH, gatherActionUrlFor, HEALTH_PATH, STATUS_PATH, TWIML_PATH } from './endpoint-urls';
+import { attemptIdFromQuery, GATHER_PATH, HEALTH_PATH, parseTarget, safeGatherUrl, STATUS_PATH, TWIML_PATH } from './endpoint-urls';
 import { firstValues, isFormContentType, parseForm, TooManyFieldsError, type FormFields } from '../http/form';
 import { send, sendXml } from '../http/respond';
 import { IGNORED_KEYPAD_TWIML, judgeKeypadAnswer } from '../calls/keypad-answer';
@@ -384,22 +384,5 @@ export class CallbackServer {
       this.log.error('onRejected failed', { error });
     }
     return false;
-  }
-}
-
-
-function parseTarget(target: string | undefined): URL | null {
-  try {
-    return new URL(target ?? '/', 'http://listener.invalid');
-  } catch {
-    return null;
-  }
-}
-
-function safeGatherUrl(twimlUrl: string, attemptId: number): string | null {
-  try {
-    return gatherActionUrlFor(twimlUrl, attemptId);
-  } catch {
-    return null;
   }
 }

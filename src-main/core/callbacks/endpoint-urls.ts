@@ -18,6 +18,24 @@ export function gatherActionUrlFor(twimlUrl: string, attemptId: number): string 
   return `${base}${GATHER_PATH}?attempt=${attemptId}`;
 }
 
+/** gatherActionUrlFor for a stored URL that may not parse: null instead of throwing inside a request. */
+export function safeGatherUrl(twimlUrl: string, attemptId: number): string | null {
+  try {
+    return gatherActionUrlFor(twimlUrl, attemptId);
+  } catch {
+    return null;
+  }
+}
+
+/** A request target as a URL (against a placeholder origin: only path and query matter), or null when it is not one. */
+export function parseTarget(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://listener.invalid');
+  } catch {
+    return null;
+  }
+}
+
 /** `attempt=12` -> 12; anything else (missing, repeated, not a positive integer) -> null. */
 export function attemptIdFromQuery(search: URLSearchParams): number | null {
   const values = search.getAll('attempt');
