@@ -1,6 +1,6 @@
 import type { BatchProgress, CallbackRequestView, ConnectionStatus } from '../core/api/contract';
 import type { CallAttempt } from '../core/domain';
-import { maskPhone } from '../core/appointments/mask-phone';
+import { maskPhone } from '../core/vocabulary/mask-phone';
 
 // Human-readable output. Patient phone numbers are masked on screen as in the logs.
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WAIT_MS, assertRendererBuilt, importThroughChooser, launchBrowser, screenshot, withApp } from './harness';
+import { WAIT_MS, assertRendererBuilt, importThroughChooser, launchBrowser, screenshotBothSizes, withApp } from './harness';
 
 // Issue 10's screens through the real UI (browser preview, practice engine): the "Automatic reminders" switch with
 // its "Next: …" line, the Do-not-call screen, and the settings screen's language previews.
@@ -18,16 +18,6 @@ function upcomingCsv(): string {
   const file = path.join(dir, 'upcoming.csv');
   fs.writeFileSync(file, `name,phone_number,appointment_date,location\nAnn Upcoming,(212) 555-0100,${at(30)},Main Street Clinic\nBo Later,(212) 555-0101,${at(80)},Main Street Clinic\n`);
   return file;
-}
-
-async function both(page: Page, name: string): Promise<void> {
-  for (const [width, height] of [
-    [1366, 800],
-    [1024, 700],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await screenshot(page, `${name}-${width}x${height}`);
-  }
 }
 
 describe('automatic reminders, do-not-call and languages in the UI', () => {
@@ -51,7 +41,7 @@ describe('automatic reminders, do-not-call and languages in the UI', () => {
       await expect.poll(() => page.getByTestId('automatic-next').textContent(), { timeout: WAIT_MS }).toMatch(/^Next: 1 reminder (at|on) .*\d:\d\d (AM|PM)$/);
       expect(await page.getByTestId('automatic-switch').isChecked()).toBe(true);
       expect(engine.batches.automatic.isOn()).toBe(true);
-      await both(page, 'automatic-reminders-on');
+      await screenshotBothSizes(page, 'automatic-reminders-on');
     });
   }, 90_000);
 
@@ -72,7 +62,7 @@ describe('automatic reminders, do-not-call and languages in the UI', () => {
       await page.getByRole('button', { name: 'Batches', exact: true }).click();
       await page.getByRole('button', { name: 'Do not call' }).click();
       await expect.poll(() => page.getByTestId('dnc-row').count(), { timeout: WAIT_MS }).toBe(2);
-      await both(page, 'do-not-call-screen');
+      await screenshotBothSizes(page, 'do-not-call-screen');
       await page.getByTestId('dnc-row').filter({ hasText: '+12125550111' }).getByRole('button', { name: 'Remove' }).click();
       await expect.poll(() => page.getByTestId('dnc-row').count(), { timeout: WAIT_MS }).toBe(1);
     });
@@ -88,7 +78,7 @@ describe('automatic reminders, do-not-call and languages in the UI', () => {
         expect(await page.locator('[data-language="es"]').textContent()).toMatch(/voice Polly\.Lupe.*Hola Maria/);
         expect(await page.locator('[data-language="en"]').textContent()).toMatch(/Hello Maria\. This is a reminder of your appointment on/);
         await page.getByTestId('language-previews').scrollIntoViewIfNeeded();
-        await both(page, 'settings-language-previews');
+        await screenshotBothSizes(page, 'settings-language-previews');
       },
       {
         prepareDataDir: (dir) =>

@@ -1,23 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertRendererBuilt, launchBrowser, screenshot, withApp } from './harness';
+import { assertRendererBuilt, launchBrowser, screenshotBothSizes, withApp } from './harness';
 
 // Issue 12's two screens: the practice wizard offering the sample appointments the app ships, and the alert
 // when the saved Twilio token can't be read on this computer any more. Screenshots at both laptop sizes.
-
-const SIZES = [
-  { width: 1366, height: 800 },
-  { width: 1024, height: 700 },
-] as const;
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const size of SIZES) {
-    await page.setViewportSize(size);
-    await screenshot(page, `${name}-${size.width}x${size.height}`);
-  }
-}
 
 describe('desktop shell screens (browser preview)', () => {
   let browser: Browser;
@@ -42,7 +30,7 @@ describe('desktop shell screens (browser preview)', () => {
         await page.getByTestId('sample-loaded').waitFor();
         expect(await page.getByTestId('sample-loaded').textContent()).toBe('8 sample appointments added to the board.');
         await page.getByTestId('sample-loaded').scrollIntoViewIfNeeded();
-        await shoot(page, '13-wizard-practice-sample');
+        await screenshotBothSizes(page, '13-wizard-practice-sample');
 
         await page.getByTestId('load-sample').click();
         await page.getByText('The 8 sample appointments are already on the board.').waitFor();
@@ -64,7 +52,7 @@ describe('desktop shell screens (browser preview)', () => {
         const alert = page.getByTestId('secret-problem');
         await alert.waitFor();
         expect(await alert.textContent()).toContain("the saved Twilio token can't be read on this computer any more — enter it again");
-        await shoot(page, '14-secret-unreadable');
+        await screenshotBothSizes(page, '14-secret-unreadable');
         expect(await handlers['app/get-state']({})).toMatchObject({ secretProblem: "the saved Twilio token can't be read on this computer any more — enter it again" });
 
         await page.getByTestId('reenter-secret').click();

@@ -5,7 +5,7 @@ import type { Engine } from '../../core/engine';
 import { batchProgress } from '../../core/batches/batch-progress';
 import { describeSkips, nobodyToCallMessage } from '../../core/batches/batch-start-rules';
 import { countSkips } from '../../core/batches/eligibility';
-import { maskPhone } from '../../core/appointments/mask-phone';
+import { maskPhone } from '../../core/vocabulary/mask-phone';
 import { getCallAttempt, listBatchAttempts } from '../../core/store/call-attempts';
 import { CliFailure, UsageError } from '../cli-errors';
 import { formatOpenCall, formatProgress } from '../format';

@@ -1,7 +1,7 @@
 import type { AppointmentView } from '../api/contract';
 import { toCallSummary } from '../calls/call-views';
 import type { Appointment, CallAttempt } from '../domain';
-import { maskPhone } from './mask-phone';
+import { maskPhone } from '../vocabulary/mask-phone';
 
 export function toAppointmentView(appointment: Appointment, latest: CallAttempt | null | undefined, onDoNotCallList = false): AppointmentView {
   return {

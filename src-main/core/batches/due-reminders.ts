@@ -46,10 +46,6 @@ export function dueReminders(db: Db, settings: Settings, nowMs: number, opts: { 
   return [...byAppointment.values()];
 }
 
-/** Kept for callers that only need ids. */
-export function dueReminderIds(db: Db, settings: Settings, nowMs: number, opts: { practice: boolean; limit?: number }): number[] {
-  return dueReminders(db, settings, nowMs, opts).map((due) => due.appointmentId);
-}
 
 /**
  * Whether `nowMs` is inside scheduling.calling_hours on one of scheduling.calling_days, read on the wall clock of

@@ -1,4 +1,4 @@
-import type { Appointment, CallAttempt } from '../domain';
+import type { Appointment, CallAttempt, SkipReason } from '../domain';
 import type { Db } from '../store/database';
 import { getAppointment } from '../store/appointments';
 import { getCallAttempt, markSkipped } from '../store/call-attempts';
@@ -11,6 +11,12 @@ import { isOnDoNotCallList } from '../store/do-not-call';
 export const DO_NOT_CALL_REASON = 'do-not-call list';
 export const APPOINTMENT_PASSED_REASON = 'appointment passed';
 export const ALREADY_ANSWERED_REASON = 'patient already answered';
+
+const RULE_OF: Readonly<Record<string, SkipReason>> = {
+  [DO_NOT_CALL_REASON]: 'do-not-call',
+  [APPOINTMENT_PASSED_REASON]: 'appointment-passed',
+  [ALREADY_ANSWERED_REASON]: 'already-reminded',
+};
 
 export function skipReasonFor(
   db: Db,
@@ -32,6 +38,7 @@ export function skipIfRuled(db: Db, attempt: CallAttempt, nowMs: number): CallAt
   const appointment = getAppointment(db, attempt.appointmentId);
   const reason = appointment ? skipReasonFor(db, appointment, attempt, nowMs) : null;
   if (reason === null) return null;
-  markSkipped(db, attempt.id, reason, new Date(nowMs).toISOString());
+  // The rule too, not only its words: a call a rule stopped is not a call (store/call-attempts IS_CALL_SQL).
+  markSkipped(db, attempt.id, { reason: RULE_OF[reason]!, words: reason }, new Date(nowMs).toISOString());
   return getCallAttempt(db, attempt.id);
 }

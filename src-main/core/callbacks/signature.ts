@@ -99,11 +99,6 @@ export function acceptedUrlForms(url: string): string[] {
   return [...new Set(forms)];
 }
 
-/** Whether `signature` is Twilio's signature of `url` + `params` (the forms validateRequest accepts). */
-export function isSignedUrl(authToken: string, signature: string, url: string, params: SignedParams): boolean {
-  return findSignedUrl(authToken, signature, [url], params) !== null;
-}
-
 /** The first candidate URL the request was signed for, or null when it matches none of them. */
 export function findSignedUrl(authToken: string, signature: string, candidateUrls: readonly string[], params: SignedParams): string | null {
   if (signature === '') return null;

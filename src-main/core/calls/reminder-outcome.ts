@@ -1,5 +1,6 @@
 import type { CallAttempt, Confirmation, ReminderOutcome } from '../domain';
 import { isFinalStatus } from './call-status';
+import { isMachine } from '../twilio/keypad';
 
 // What a reminder call achieved for the front desk, decided in one place from the stored attempt. The batch
 // progress, the results per batch / day, the follow-up list, the exports and the eligibility rules all read it.
@@ -8,11 +9,6 @@ export type OutcomeFacts = Pick<CallAttempt, 'state' | 'status' | 'isFinal' | 'a
 
 /** Why a call did not reach the patient; null when it did (or is not over). */
 export type NotReachedKind = 'busy' | 'no-answer' | 'failed' | 'not-placed';
-
-/** Twilio's AnsweredBy values for an answering machine / voicemail greeting (AMD). */
-function isMachine(answeredBy: string | null): boolean {
-  return answeredBy !== null && (answeredBy.startsWith('machine') || answeredBy === 'fax');
-}
 
 export function reminderOutcome(attempt: OutcomeFacts): ReminderOutcome {
   // A key pressed is the answer staff care about, whatever status came after it.
@@ -44,11 +40,6 @@ export function notReachedKind(attempt: OutcomeFacts): NotReachedKind | null {
 /** The reminder reached the patient: a person answered, a voicemail was left, or a key was pressed. */
 export function isReminded(outcome: ReminderOutcome): boolean {
   return outcome === 'confirmed' || outcome === 'cancelled' || outcome === 'reached' || outcome === 'voicemail';
-}
-
-/** Final outcomes only: what the chart and the counts show (ringing / on the line are not outcomes). */
-export function isFinalOutcome(outcome: ReminderOutcome): outcome is 'confirmed' | 'cancelled' | 'reached' | 'voicemail' | 'not-reached' {
-  return isReminded(outcome) || outcome === 'not-reached';
 }
 
 /** What a keypad answer kept on the appointment says about the reminder. */

@@ -5,7 +5,7 @@
 
 import { SELF_TEST_PARAM } from '../callbacks/self-test';
 import type { Db } from '../store/database';
-import { listCallbackRequests } from '../store/callback-requests';
+import { lastCallbackRequestId, listCallbackRequests } from '../store/callback-requests';
 import type { EngineRuntime } from './engine-runtime';
 import { runCallbackSelfTest, type SelfTestHop } from './self-test';
 import crypto from 'node:crypto';
@@ -68,7 +68,7 @@ async function checkRunning(input: TunnelCheckInput, running: EngineRuntime): Pr
   if (!input.authToken) {
     return { ok: false, hop: 'no-auth-token', message: `${who}, but no Twilio Auth Token is set up, so no callback can pass its signature check.`, details };
   }
-  const lastBefore = listCallbackRequests(input.db, { limit: 1 })[0]?.id ?? 0;
+  const lastBefore = lastCallbackRequestId(input.db);
   const nonce = crypto.randomBytes(12).toString('hex');
   const probe = await runCallbackSelfTest({
     statusCallbackUrl: running.statusCallbackUrl,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { maskPhone } from '../appointments/mask-phone';
+import { maskPhone } from '../vocabulary/mask-phone';
 
 // Named loggers writing one JSON line per entry to a size-rotated file (Python's RotatingFileHandler semantics:
 // `max_log_size` bytes per file, `backup_count` old files kept). Patient phone numbers are masked and secrets

@@ -203,11 +203,6 @@ export function appointmentsInScope(db: Db, ids: readonly number[], scope: DataS
   });
 }
 
-/** How many practice appointments exist (for the leave-practice confirmation). */
-export function countPracticeAppointments(db: Db): number {
-  return db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM appointments WHERE practice = 1 AND test_call = 0').get()!.n;
-}
-
 export function setAppointmentConfirmation(db: Db, id: number, confirmation: Confirmation, now: string): void {
   db.prepare('UPDATE appointments SET confirmation = ?, confirmed_at = ?, updated_at = ? WHERE id = ?').run(confirmation, now, now, id);
 }

@@ -220,8 +220,14 @@ export function countKeypadReprompt(db: Db, id: number, now: string): void {
 }
 
 /** A rule said this pending call must not be dialled (do-not-call list, appointment passed): skipped, with the reason. */
-export function markSkipped(db: Db, id: number, reason: string, now: string): void {
-  db.prepare(`UPDATE call_attempts SET state = 'skipped', error_message = ?, updated_at = ? WHERE id = ? AND state = 'pending'`).run(reason, now, id);
+/** A pending call a rule stopped right before its dial: the rule (skip_reason) and the staff words (error_message). */
+export function markSkipped(db: Db, id: number, skip: { reason: SkipReason; words: string }, now: string): void {
+  db.prepare(`UPDATE call_attempts SET state = 'skipped', skip_reason = ?, error_message = ?, updated_at = ? WHERE id = ? AND state = 'pending'`).run(
+    skip.reason,
+    skip.words,
+    now,
+    id,
+  );
 }
 
 /**

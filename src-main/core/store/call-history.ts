@@ -22,16 +22,6 @@ export function callsOfAppointments(db: Db, appointmentIds: readonly number[]): 
   return out;
 }
 
-/** Per-reason counts of a batch's skipped attempts (rule skips and the cancel's). */
-export function batchSkipCounts(db: Db, batchId: string): Partial<Record<SkipReason, number>> {
-  const rows = db
-    .prepare<[string], { reason: SkipReason; n: number }>(
-      `SELECT COALESCE(skip_reason, 'batch-cancelled') AS reason, COUNT(*) AS n FROM call_attempts WHERE batch_id = ? AND state = 'skipped' GROUP BY reason`,
-    )
-    .all(batchId);
-  return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
-}
-
 /** A batch's attempts grouped by the facts that decide their outcome: a few rows however large the batch. */
 export interface AttemptGroup {
   state: AttemptState;

@@ -11,14 +11,6 @@ export interface ReminderSlot {
   doneAt: string;
 }
 
-interface SlotRow {
-  appointment_id: number;
-  hours_before: number;
-  due_utc: string;
-  batch_id: string | null;
-  done_at: string;
-}
-
 /** Marks a slot done; false when it already was (someone else queued it first). */
 export function claimReminderSlot(db: Db, slot: ReminderSlot): boolean {
   return (
@@ -26,19 +18,6 @@ export function claimReminderSlot(db: Db, slot: ReminderSlot): boolean {
       .prepare('INSERT OR IGNORE INTO reminder_slots (appointment_id, hours_before, due_utc, batch_id, done_at) VALUES (?, ?, ?, ?, ?)')
       .run(slot.appointmentId, slot.hoursBefore, slot.dueUtc, slot.batchId, slot.doneAt).changes === 1
   );
-}
-
-export function doneSlotsFor(db: Db, appointmentIds: readonly number[]): Map<number, Set<number>> {
-  const rows = db
-    .prepare<[string], SlotRow>('SELECT * FROM reminder_slots WHERE appointment_id IN (SELECT value FROM json_each(?))')
-    .all(JSON.stringify(appointmentIds));
-  const done = new Map<number, Set<number>>();
-  for (const row of rows) {
-    const set = done.get(row.appointment_id) ?? new Set<number>();
-    set.add(row.hours_before);
-    done.set(row.appointment_id, set);
-  }
-  return done;
 }
 
 /**

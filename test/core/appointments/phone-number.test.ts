@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskPhone } from '../../../src-main/core/appointments/mask-phone';
+import { maskPhone } from '../../../src-main/core/vocabulary/mask-phone';
 import { normalisePhoneNumber } from '../../../src-main/core/appointments/phone-number';
 
 describe('normalisePhoneNumber', () => {
