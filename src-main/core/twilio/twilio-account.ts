@@ -11,6 +11,8 @@ export type CredentialName = 'TWILIO_ACCOUNT_SID' | 'TWILIO_PHONE_NUMBER' | 'TWI
 
 export class TwilioAccount {
   private client: TwilioClient | null = null;
+  /** The real account's token, read once until reset(): the listener asks for it on every request it checks. */
+  private token: { value: string | null } | null = null;
 
   /** Every Twilio REST call goes through here, so switching practice mode or credentials needs no rewiring. */
   readonly calls: CallsApi = {
@@ -41,7 +43,8 @@ export class TwilioAccount {
   /** The token Twilio (or the simulator) signs callbacks with. */
   authToken(): string | null {
     if (this.practice.active) return this.practice.simulator?.authToken ?? null;
-    return this.credential('TWILIO_AUTH_TOKEN');
+    this.token ??= { value: this.credential('TWILIO_AUTH_TOKEN') };
+    return this.token.value;
   }
 
   /** Why calls cannot be placed right now, or null when they can. */
@@ -60,6 +63,7 @@ export class TwilioAccount {
   /** Credentials or practice mode changed: the next request builds a new client. */
   reset(): void {
     this.client = null;
+    this.token = null;
   }
 
   private currentClient(): TwilioClient {
