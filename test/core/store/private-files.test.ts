@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { saveSettings } from '../../../src-main/core/settings/load-settings';
+import { invokeOperation } from '../../../src-main/core/api/invoke-operation';
 import { lockDataDir } from '../../../src-main/core/store/data-dir-lock';
 import { EngineHarness, sampleBatch, until } from '../engine/engine-fixtures';
 
@@ -33,7 +33,14 @@ describe('private data folder', () => {
     const dataDir = path.join(harness.tempDir(), 'fresh');
     const engine = await harness.practice({}, dataDir);
     // harness.practice writes no settings into a fresh sub-folder: the app's own settings write is what we check.
-    saveSettings(path.join(dataDir, 'settings.yaml'), { server: { port: 0 } });
+    // Fast pace, no retries, all-day hours: with the defaults (1 call/s, retries) the batch took 17 s.
+    const saved = await invokeOperation(engine.handlers(), 'settings/update', {
+      callsPerSecond: 50,
+      maxRetries: 0,
+      callTimeoutSeconds: 10,
+      callingHours: { start: '00:00', end: '23:59' },
+    });
+    expect(saved.ok).toBe(true);
     const release = lockDataDir(path.join(dataDir, 'lock-check'));
     const batchId = await sampleBatch(engine);
     await engine.batches.run(batchId, { waitSeconds: 20 });
