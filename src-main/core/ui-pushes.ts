@@ -10,11 +10,11 @@ import type { RecordResult } from './store/status-events';
 
 const CONNECTION_PUSH_INTERVAL_MS = 1_000;
 /**
- * Batch progress pushed from the status path at most this often per batch (first one at once, last one always):
- * each push counts the whole batch, which for a 10,000-call batch under a burst of callbacks would cost more
- * than storing the callbacks themselves.
+ * A batch's moving counts are pushed at most this often per batch (first one at once, last one always): each push
+ * counts the whole batch, which for a 10,000-call batch under a burst of callbacks, a sweep over every open call or
+ * 10 dials a second would cost more than the work being reported.
  */
-const STATUS_BATCH_PUSH_INTERVAL_MS = 250;
+const BATCH_COUNTS_PUSH_INTERVAL_MS = 250;
 
 /**
  * The one way rooms tell the UI that something changed, shaped as the API contract's events. Connection pushes
@@ -48,17 +48,21 @@ export class UiPushes {
   }
 
   call(attempt: CallAttempt): void {
+    if (this.closed) return;
     this.ctx.events.emit('call-updated', { appointmentId: attempt.appointmentId, call: toCallSummary(attempt) });
   }
 
+  /** The batch changed state (started, paused, resumed, cancelled, finished): pushed at once. */
   batch(batchId: string): void {
+    if (this.closed) return;
     const batch = getBatch(this.ctx.db, batchId);
     if (batch) this.ctx.events.emit('batch-progress', batchProgress(this.ctx.db, batch, this.ctx.getSettings().calling.calls_per_second));
   }
 
+  /** A poll or a reconcile moved one call: the call at once, its batch's counts soon. */
   attemptUpdated(attempt: CallAttempt): void {
     this.call(attempt);
-    this.batch(attempt.batchId);
+    this.batchSoon(attempt.batchId);
   }
 
   /** Once per group commit of statuses: each call once (its latest state), each moved batch soon, one connection push. */
@@ -69,19 +73,21 @@ export class UiPushes {
     this.connection();
   }
 
-  private batchSoon(batchId: string): void {
+  /** The batch's counts moved: pushed at most every BATCH_COUNTS_PUSH_INTERVAL_MS (first at once, last always). */
+  batchSoon(batchId: string): void {
     if (this.closed) return;
     let push = this.batchPushes.get(batchId);
     if (!push) {
       push = trailingThrottle(() => {
-        if (!this.closed) this.batch(batchId);
-      }, STATUS_BATCH_PUSH_INTERVAL_MS);
+        this.batch(batchId);
+      }, BATCH_COUNTS_PUSH_INTERVAL_MS);
       this.batchPushes.set(batchId, push);
     }
     push();
   }
 
   appointmentsChanged(reason: 'import' | 'batch' | 'confirmation'): void {
+    if (this.closed) return;
     this.ctx.events.emit('appointments-changed', { reason });
   }
 }

@@ -26,7 +26,10 @@ export interface BatchOutcome {
 
 export interface BatchRunnerEvents {
   'call-updated': [attempt: CallAttempt];
+  /** The batch's counts moved (a dial, a skip, a final status, a retry queued): pushed to the UI throttled. */
   'batch-progress': [batchId: string];
+  /** Paused, resumed, cancelled or finished: what staff just did or waited for, pushed at once. */
+  'batch-state-changed': [batchId: string];
   'batch-finished': [outcome: BatchOutcome];
 }
 
@@ -119,13 +122,13 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
   pause(batchId: string): void {
     if (getBatch(this.opts.db, batchId)?.state !== 'running') return;
     setBatchState(this.opts.db, batchId, 'paused', this.nowIso());
-    this.emit('batch-progress', batchId);
+    this.emit('batch-state-changed', batchId);
   }
 
   resume(batchId: string, runOpts: { waitSeconds?: number } = {}): Promise<BatchOutcome> {
     if (getBatch(this.opts.db, batchId)?.state === 'paused') {
       setBatchState(this.opts.db, batchId, 'running', this.nowIso());
-      this.emit('batch-progress', batchId);
+      this.emit('batch-state-changed', batchId);
     }
     return this.runBatch(batchId, runOpts);
   }
@@ -139,7 +142,7 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       setBatchState(this.opts.db, batchId, 'cancelled', now);
       skipPendingAttempts(this.opts.db, batchId, now);
     })();
-    this.emit('batch-progress', batchId);
+    this.emit('batch-state-changed', batchId);
   }
 
   private nowIso(): string {
@@ -381,7 +384,7 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       .map((a) => a.callSid!);
     const outcome: BatchOutcome = { batchId, state, openCallSids };
     if (persist && openCallSids.length > 0) this.log.warn('Batch stopped waiting with calls still open', { batchId, open: openCallSids.length });
-    this.emit('batch-progress', batchId);
+    this.emit('batch-state-changed', batchId);
     this.emit('batch-finished', outcome);
     return outcome;
   }

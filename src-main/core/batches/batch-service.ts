@@ -40,7 +40,7 @@ export interface BatchDeps {
   poller: Pick<CallPoller, 'track'>;
   sleep: Sleep;
   isStopping(): boolean;
-  pushes: Pick<UiPushes, 'call' | 'batch' | 'appointmentsChanged'>;
+  pushes: Pick<UiPushes, 'call' | 'batch' | 'batchSoon' | 'appointmentsChanged'>;
 }
 
 export interface BatchStartOptions {
@@ -87,7 +87,8 @@ export class BatchService {
       ...(timing.waitCheckMs !== undefined ? { waitCheckMs: timing.waitCheckMs } : {}),
     });
     this.runner.on('call-updated', (attempt) => deps.pushes.call(attempt));
-    this.runner.on('batch-progress', (batchId) => deps.pushes.batch(batchId));
+    this.runner.on('batch-progress', (batchId) => deps.pushes.batchSoon(batchId));
+    this.runner.on('batch-state-changed', (batchId) => deps.pushes.batch(batchId));
     this.runner.on('batch-finished', (outcome) => {
       deps.pushes.appointmentsChanged('batch');
       if (outcome.state !== 'paused') this.appendToLegacyLog(outcome.batchId);
