@@ -30,8 +30,6 @@ export interface EngineContext {
   simulatorOverrides: Partial<SimulatorOptions>;
   tunnelProvider: TunnelProvider | undefined;
   timing: EngineTiming;
-  /** The do-not-call list, `isOnDoNotCallList(db, e164)` of store/do-not-call.ts; default: nobody is on it. */
-  isDoNotCall: ((db: Db, e164: string) => boolean) | undefined;
   /** The sample CSV `practice/load-sample` imports, or null when this installation ships none. */
   sampleAppointmentsFile: string | null;
   getSettings(): Settings;

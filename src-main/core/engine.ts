@@ -30,7 +30,6 @@ import { settingsHandlers } from './settings/settings-handlers';
 import { appState, setupHandlers } from './settings/setup-handlers';
 import { lockDataDir } from './store/data-dir-lock';
 import { closeDatabase, databaseFile, openDatabase, type Db } from './store/database';
-import { isOnDoNotCallList } from './store/do-not-call';
 import { secureDataDir } from './store/private-files';
 import { publishEngineRuntime, withdrawEngineRuntime } from './connection/engine-runtime';
 import { TwilioAccount } from './twilio/twilio-account';
@@ -64,11 +63,6 @@ export interface EngineOptions {
   sampleAppointmentsFile?: string;
   /** Test seam: poller and reconciler timing in real milliseconds (defaults: first poll 10 s, sweep every 60 s). */
   timing?: EngineTiming;
-  /**
-   * The do-not-call list the eligibility rules consult: `isOnDoNotCallList` of store/do-not-call.ts (issue 8 leaves
-   * the seam; the list's own work wires its function here as the default). Default: nobody is on it.
-   */
-  isDoNotCall?: (db: Db, e164: string) => boolean;
 }
 
 export type EngineStartOptions = BatchStartOptions;
@@ -195,7 +189,6 @@ export class Engine {
       simulatorOverrides: opts.simulator ?? {},
       tunnelProvider: opts.tunnelProvider,
       timing: opts.timing ?? {},
-      isDoNotCall: opts.isDoNotCall ?? isOnDoNotCallList,
       // The CLI and the browser preview run from the repository; the desktop app names its extra resource.
       sampleAppointmentsFile: opts.sampleAppointmentsFile ?? findRepositorySample(import.meta.dirname),
       getSettings: () => settings,

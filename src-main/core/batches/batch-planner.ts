@@ -9,9 +9,10 @@ import type { Settings } from '../settings/schema';
 import { appointmentsInScope, listAppointments } from '../store/appointments';
 import { activeBatches } from '../store/batches';
 import { callsOfAppointments } from '../store/call-history';
+import { isOnDoNotCallList } from '../store/do-not-call';
 import type { Db } from '../store/database';
 import { isWithinCallingHours } from './due-reminders';
-import { countSkips, decideEligibility, NOBODY_ON_DO_NOT_CALL, type Eligibility } from './eligibility';
+import { countSkips, decideEligibility, type Eligibility } from './eligibility';
 
 // Turns a selection (appointment ids or a clinic day) into who a batch calls and who it skips, with the current
 // mode's data only. The API's 'batches/plan' and 'batches/start', `reminder-desk run` and the scheduler use it.
@@ -31,8 +32,6 @@ export interface BatchPlannerDeps {
   fromNumber: () => string | null;
   /** Why no call can be placed now (Twilio not set up), or null. */
   blockedReason: () => string | null;
-  /** The do-not-call list (store/do-not-call.ts `isOnDoNotCallList`); default: nobody. */
-  isDoNotCall?: (e164: string) => boolean;
 }
 
 export class BatchPlanner {
@@ -59,7 +58,8 @@ export class BatchPlanner {
       nowMs: now,
       practice: this.deps.practice(),
       withinCallingHours: isWithinCallingHours(this.deps.settings(), now),
-      isDoNotCall: this.deps.isDoNotCall ?? NOBODY_ON_DO_NOT_CALL,
+      // The same list the dial-time check and the retry planner read (store/do-not-call.ts).
+      isDoNotCall: (e164) => isOnDoNotCallList(this.deps.db, e164),
       callAgain: selection.callAgain ?? [],
     });
   }

@@ -130,7 +130,6 @@ export class BatchService {
       practice: this.deps.practice,
       fromNumber: this.deps.fromNumber,
       blockedReason: this.deps.callingUnavailableReason,
-      ...(this.ctx.isDoNotCall ? { isDoNotCall: (e164: string) => this.ctx.isDoNotCall!(this.ctx.db, e164) } : {}),
     });
   }
 
