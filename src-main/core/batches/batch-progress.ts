@@ -1,8 +1,7 @@
 import type { BatchProgress } from '../api/contract';
 import type { Batch } from '../domain';
 import { tallyAttempts } from '../results/outcome-counts';
-import type { BatchCounts } from '../store/call-attempts';
-import { batchAttemptGroups, type AttemptGroup } from '../store/call-history';
+import { batchAttemptGroups, countsOfGroups } from '../store/call-history';
 import type { Db } from '../store/database';
 import { toBatchView } from './batch-view';
 
@@ -15,7 +14,7 @@ import { toBatchView } from './batch-view';
 export function batchProgress(db: Db, batch: Batch, callsPerSecond: number): BatchProgress {
   // One grouped read of the batch serves both the status counts and the outcomes (this runs on every status change).
   const groups = batchAttemptGroups(db, batch.id);
-  const { counts, total, final } = countsFromGroups(groups);
+  const { counts, total, final } = countsOfGroups(groups);
   const toDial = counts.pending ?? 0;
   const tally = tallyAttempts(groups);
   const phase: BatchProgress['phase'] =
@@ -34,19 +33,4 @@ export function batchProgress(db: Db, batch: Batch, callsPerSecond: number): Bat
     skippedByRule: tally.skippedByRule,
     phase,
   };
-}
-
-/** The progress bar's counts, as store/call-attempts.ts batchCounts buckets them: our own state until Twilio reports a status. */
-function countsFromGroups(groups: readonly AttemptGroup[]): { counts: Partial<BatchCounts>; total: number; final: number } {
-  const counts: Partial<BatchCounts> = {};
-  let total = 0;
-  let final = 0;
-  for (const g of groups) {
-    const ownState = g.state === 'pending' || g.state === 'skipped' || g.state === 'rejected' || g.status === null;
-    const bucket = (ownState ? g.state : g.status) as keyof BatchCounts;
-    counts[bucket] = (counts[bucket] ?? 0) + g.n;
-    total += g.n;
-    if (g.isFinal || g.state === 'skipped') final += g.n;
-  }
-  return { counts, total, final };
 }

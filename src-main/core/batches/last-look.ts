@@ -1,7 +1,8 @@
 import { recordCallSnapshot } from '../calls/record-call-snapshot';
 import type { CallAttempt } from '../domain';
 import type { Logger } from '../logging/logger';
-import { batchCounts, listBatchAttempts } from '../store/call-attempts';
+import { listBatchAttempts } from '../store/call-attempts';
+import { batchCounts } from '../store/call-history';
 import type { Db } from '../store/database';
 import { describeTwilioError, type CallsApi } from '../twilio/twilio-client';
 

@@ -6,10 +6,10 @@ import { toBatchView } from '../batches/batch-view';
 import { getAppointments, listAppointments } from '../store/appointments';
 import { listBatches } from '../store/batches';
 import { listBatchAttempts } from '../store/call-attempts';
-import { callsOfAppointments } from '../store/call-history';
+import { batchAttemptGroups, callsOfAppointments } from '../store/call-history';
 import type { Db } from '../store/database';
 import { batchLabel } from './batch-label';
-import { addOutcome, emptyOutcomeCounts } from './outcome-counts';
+import { addOutcome, emptyOutcomeCounts, tallyAttempts } from './outcome-counts';
 
 // Results the desk can act on (issue 8): per batch and per clinic day, counts of final outcomes and the
 // "Needs follow-up" list (patients who cancelled: reschedule; patients not reached: call back), with the full
@@ -70,18 +70,19 @@ export function batchResults(db: Db, batch: Batch): ResultsView {
     db,
     appointments.map((a) => a.id),
   );
-  const outcomes = emptyOutcomeCounts();
-  let inProgress = 0;
-  let notCalled = 0;
-  for (const attempt of attempts) {
-    const outcome = reminderOutcome(attempt);
-    if (outcome === 'in-progress' || outcome === 'waiting') inProgress += 1;
-    else if (outcome === 'not-called') notCalled += 1;
-    else addOutcome(outcomes, outcome, attempt);
-  }
+  // The same tally as the batch's progress (outcome-counts.ts), over the same grouped read.
+  const tally = tallyAttempts(batchAttemptGroups(db, batch.id));
+  const skippedByRule = Object.values(tally.skippedByRule).reduce((sum, n) => sum + n, 0);
   const followUp = appointments.flatMap((a) => followUpRow(a, patientStanding(a, history.get(a.id) ?? [])) ?? []).sort(byAppointmentTime);
   const view = toBatchView(db, batch);
-  return { label: view.label, outcomes, inProgress, notCalled, followUp, batches: [view] };
+  return {
+    label: view.label,
+    outcomes: tally.outcomes,
+    inProgress: tally.liveCalls + tally.waiting,
+    notCalled: tally.notCalledCancelled + skippedByRule,
+    followUp,
+    batches: [view],
+  };
 }
 
 /** A clinic day's results: every patient of that day in this mode, by where they stand now. */

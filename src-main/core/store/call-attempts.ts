@@ -274,28 +274,6 @@ export function lastAttemptsOfBatch(db: Db, batchId: string): { attempt: CallAtt
   return lastAttemptsPage(db, batchId);
 }
 
-export type BatchCounts = Record<CallStatus | 'pending' | 'dialing' | 'skipped' | 'rejected', number>;
-
-/** Counts per status for a batch's progress bar (pending/dialing/skipped/rejected for calls without a Twilio status). */
-export function batchCounts(db: Db, batchId: string): { counts: Partial<BatchCounts>; total: number; final: number } {
-  const rows = db
-    .prepare<[string], { bucket: string; n: number; final: number }>(
-      `SELECT CASE WHEN state IN ('pending', 'skipped', 'rejected') OR status IS NULL THEN state ELSE status END AS bucket,
-              COUNT(*) AS n, SUM(is_final OR state = 'skipped') AS final
-       FROM call_attempts WHERE batch_id = ? GROUP BY bucket`,
-    )
-    .all(batchId);
-  const counts: Partial<BatchCounts> = {};
-  let total = 0;
-  let final = 0;
-  for (const row of rows) {
-    counts[row.bucket as keyof BatchCounts] = row.n;
-    total += row.n;
-    final += row.final;
-  }
-  return { counts, total, final };
-}
-
 /**
  * The next pending attempt of a batch in batch order, skipping those still waiting out a transient-failure delay
  * (`excludeIds`) and, when `now` is given, retries whose retry_at has not come yet.

@@ -34,6 +34,30 @@ export interface AttemptGroup {
   n: number;
 }
 
+export type BatchCounts = Record<CallStatus | 'pending' | 'dialing' | 'skipped' | 'rejected', number>;
+
+/**
+ * Counts per status for a batch's progress bar: our own state (pending, dialing, skipped, rejected) until Twilio
+ * reports a status. `final` counts skipped calls too: nothing more will happen to them.
+ */
+export function countsOfGroups(groups: readonly AttemptGroup[]): { counts: Partial<BatchCounts>; total: number; final: number } {
+  const counts: Partial<BatchCounts> = {};
+  let total = 0;
+  let final = 0;
+  for (const g of groups) {
+    const ownState = g.state === 'pending' || g.state === 'skipped' || g.state === 'rejected' || g.status === null;
+    const bucket = (ownState ? g.state : g.status) as keyof BatchCounts;
+    counts[bucket] = (counts[bucket] ?? 0) + g.n;
+    total += g.n;
+    if (g.isFinal || g.state === 'skipped') final += g.n;
+  }
+  return { counts, total, final };
+}
+
+export function batchCounts(db: Db, batchId: string): { counts: Partial<BatchCounts>; total: number; final: number } {
+  return countsOfGroups(batchAttemptGroups(db, batchId));
+}
+
 export function batchAttemptGroups(db: Db, batchId: string): AttemptGroup[] {
   return db
     .prepare<

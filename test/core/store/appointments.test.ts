@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../src-main/core/store/database';
 import { listAppointments, upsertAppointments, type AppointmentInput } from '../../../src-main/core/store/appointments';
 import { createBatch, getBatch, unfinishedBatches } from '../../../src-main/core/store/batches';
-import { batchCounts, markDialing, nextPendingAttempt } from '../../../src-main/core/store/call-attempts';
+import { markDialing, nextPendingAttempt } from '../../../src-main/core/store/call-attempts';
+import { batchCounts } from '../../../src-main/core/store/call-history';
 
 const NOW = '2026-11-24T09:00:00.000Z';
 const rows: AppointmentInput[] = [
