@@ -344,19 +344,29 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       runOpts.waitSeconds === undefined && batch.waitDeadline ? Date.parse(batch.waitDeadline) : this.clock() + waitMs;
     setBatchWaitDeadline(this.opts.db, batchId, new Date(deadline).toISOString());
     let lastFinal = -1;
+    let plannedFor = null as { final: number; settings: Settings } | null;
     let deadlineMs = deadline;
     for (;;) {
       const state = this.batchState(batchId);
       if (state === 'paused' || state === 'cancelled') return this.finish(batchId, state, false);
-      // Same synchronous step as the counts below: a final status cannot complete the batch before its retry is queued.
-      if (planRetries(this.opts.db, batchId, this.opts.settings(), this.clock(), this.opts.retryDelayScale?.() ?? 1) > 0) this.emit('batch-progress', batchId);
+      let { total, final } = batchCounts(this.opts.db, batchId);
+      // Which retries a batch needs follows from which of its calls are final (and the settings): re-planned when
+      // either moved, not every second, since a plan reads the whole batch. Same synchronous step as the counts: a
+      // final status cannot complete the batch before its retry is queued.
+      const settings = this.opts.settings();
+      if (plannedFor?.final !== final || plannedFor.settings !== settings) {
+        plannedFor = { final, settings };
+        if (planRetries(this.opts.db, batchId, settings, this.clock(), this.opts.retryDelayScale?.() ?? 1) > 0) {
+          this.emit('batch-progress', batchId);
+          ({ total, final } = batchCounts(this.opts.db, batchId));
+        }
+      }
       const retryAt = nextRetryAt(this.opts.db, batchId);
-      if (retryAt !== null) {
-        // A queued retry keeps the batch open: it waits its full time after the retry's dial.
-        deadlineMs = Math.max(deadlineMs, Date.parse(retryAt) + waitMs);
+      // A queued retry keeps the batch open: it waits its full time after the retry's dial.
+      if (retryAt !== null && Date.parse(retryAt) + waitMs > deadlineMs) {
+        deadlineMs = Date.parse(retryAt) + waitMs;
         setBatchWaitDeadline(this.opts.db, batchId, new Date(deadlineMs).toISOString());
       }
-      const { total, final } = batchCounts(this.opts.db, batchId);
       if (final !== lastFinal) {
         lastFinal = final;
         this.emit('batch-progress', batchId);
