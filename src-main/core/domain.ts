@@ -1,3 +1,5 @@
+import type { SkipReasonWord } from './vocabulary/skip-reasons';
+
 // Domain vocabulary shared by the core, the API contract and the renderer.
 // Pure types only: this file is compiled for Node and for the browser.
 
@@ -32,14 +34,12 @@ export type DataMode = 'practice' | 'real';
  */
 export type ReminderOutcome = 'confirmed' | 'cancelled' | 'reached' | 'voicemail' | 'not-reached' | 'in-progress' | 'waiting' | 'not-called';
 
-/** Why a patient is not called by a batch (core/dispatch/eligibility.ts). `batch-cancelled` is the only one set after the start. */
-export type SkipReason =
-  | 'already-reminded' // a person answered, a voicemail was left, or they confirmed / cancelled
-  | 'being-called' // already in a batch that is still calling
-  | 'appointment-passed'
-  | 'outside-calling-hours'
-  | 'do-not-call'
-  | 'batch-cancelled';
+/**
+ * Why a patient is not called by a batch (batches/eligibility.ts). `batch-cancelled` is the only one set after the
+ * start. already-reminded: a person answered, a voicemail was left, or they confirmed / cancelled; being-called:
+ * already in a batch that is still calling. Their words: vocabulary/skip-reasons.ts.
+ */
+export type SkipReason = SkipReasonWord;
 
 /** Lifecycle of our own record of a call, before and after Twilio knows about it. */
 export type AttemptState =

@@ -1,9 +1,10 @@
 import type { DataMode, ReminderOutcome, SkipReason, StatusSource } from '../../src-main/core/domain';
+import { SKIP_REASON_WORDS } from '../../src-main/core/vocabulary/skip-reasons';
 import { isVoicemail } from '../../src-main/core/vocabulary/status-filter';
 
 // Every word the screens use for a call's status, a reminder's result or a skip reason, in ONE renderer module.
 // Call statuses and the board's filters come from the core's vocabulary (core/vocabulary/); what is here is the
-// renderer's own: the five results staff act on, skip reasons, modes, plurals.
+// renderer's own: the five results staff act on and modes (skip reasons and plurals come from the vocabulary too).
 // Words are for front-desk staff: Twilio's own terms stay in data attributes and the "Details" areas.
 
 // Call-status words come from the core's one vocabulary (the board, counts, timeline and CLI say the same thing).
@@ -54,21 +55,14 @@ export { STAFF_STATUS_FILTERS, STATUS_FILTER_LABELS, matchesStatusFilter, type S
 
 // ---- plurals --------------------------------------------------------------------------------------------
 
-/** "1 call", "2 calls", "1 patient", "3 patients": English plurals for the counts staff read. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
+/** "1 call", "1,200 calls": the core's one plural, so the screens and the CLI count the same way. */
+export { plural } from '../../src-main/core/vocabulary/skip-reasons';
 
 // ---- why a patient is not called ------------------------------------------------------------------------------
 
-export const SKIP_REASON_LABELS: Record<SkipReason, string> = {
-  'already-reminded': 'Already reminded',
-  'being-called': 'Already in a batch that is calling',
-  'appointment-passed': 'Appointment already passed',
-  'outside-calling-hours': 'Outside calling hours',
-  'do-not-call': 'On the do-not-call list',
-  'batch-cancelled': 'Not called (batch cancelled)',
-};
+export const SKIP_REASON_LABELS = Object.fromEntries(
+  Object.entries(SKIP_REASON_WORDS).map(([reason, words]) => [reason, words.label]),
+) as Readonly<Record<SkipReason, string>>;
 
 /** What the last reminder achieved, in a few words (for "already reminded: voicemail left"). */
 export const OUTCOME_WORDS: Record<ReminderOutcome, string> = {

@@ -366,14 +366,14 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
       await page.getByTestId('appointments-empty').waitFor();
       await importThroughChooser(page, big);
       expect(await page.getByTestId('import-inserted').textContent()).toBe('10000 new');
-      await page.getByText('10000 of 10000 appointments shown').waitFor();
+      await page.getByText('10,000 of 10,000 appointments shown').waitFor();
       // Virtualised: the DOM holds the visible rows plus overscan, never 10,000.
       expect(await page.locator('[data-testid^="appointment-row-"]').count()).toBeLessThan(100);
       await page.getByTestId('appointments-scroll').evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
       // The header is row 1, so the 10,000th appointment is row 10,001 (rows are in appointment-time order).
       await page.locator('[data-testid^="appointment-row-"][aria-rowindex="10001"]').waitFor();
       await page.getByTestId('filter-search').fill('Patient 04242');
-      await page.getByText('1 of 10000 appointments shown').waitFor();
+      await page.getByText('1 of 10,000 appointments shown').waitFor();
       await page.locator('[data-name="Patient 04242"]').waitFor();
     });
   });

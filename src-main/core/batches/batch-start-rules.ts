@@ -1,4 +1,5 @@
 import type { SkipReason } from '../domain';
+import { SKIP_REASON_WORDS } from '../vocabulary/skip-reasons';
 
 // The staff sentences a refused batch start gives, and the options a start takes (issue 8).
 
@@ -11,24 +12,11 @@ export interface CreateBatchRequest {
   keepWhenNobodyToCall?: boolean;
 }
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-}
-
-const REASON_WORDS: Record<SkipReason, (n: number) => string> = {
-  'already-reminded': (n) => `${plural(n, 'patient')} already reminded`,
-  'being-called': (n) => `${plural(n, 'patient')} already being called by another batch`,
-  'appointment-passed': (n) => `${plural(n, 'appointment')} already passed`,
-  'outside-calling-hours': (n) => `${plural(n, 'patient')} outside calling hours`,
-  'do-not-call': (n) => `${plural(n, 'patient')} on the do-not-call list`,
-  'batch-cancelled': (n) => `${plural(n, 'patient')} not called (batch cancelled)`,
-};
-
 /** "3 patients already reminded, 2 appointments already passed". */
 export function describeSkips(counts: Partial<Record<SkipReason, number>>): string {
-  return (Object.keys(REASON_WORDS) as SkipReason[])
+  return (Object.keys(SKIP_REASON_WORDS) as SkipReason[])
     .filter((r) => (counts[r] ?? 0) > 0)
-    .map((r) => REASON_WORDS[r](counts[r]!))
+    .map((r) => SKIP_REASON_WORDS[r].counted(counts[r]!))
     .join(', ');
 }
 

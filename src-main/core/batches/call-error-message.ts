@@ -1,18 +1,10 @@
 import { isFinalStatus } from '../calls/call-status';
 import type { CallAttempt, SkipReason } from '../domain';
+import { SKIP_REASON_WORDS } from '../vocabulary/skip-reasons';
 
 // One error_message per call for the exports (issue 8): never empty for a call that did not reach the patient
 // or was not placed, Twilio's error code said once ("Invalid 'To' Phone Number (Twilio error 21211)"), and a
 // skipped patient's reason in words.
-
-const SKIP_WORDS: Record<SkipReason, string> = {
-  'already-reminded': 'not called: already reminded (a person answered, a voicemail was left, or they confirmed / cancelled)',
-  'being-called': 'not called: already being called by another batch',
-  'appointment-passed': 'not called: the appointment has already passed',
-  'outside-calling-hours': 'not called: outside calling hours',
-  'do-not-call': 'not called: the number is on the do-not-call list',
-  'batch-cancelled': 'not dialled: the batch was cancelled first',
-};
 
 const FINAL_WORDS: Partial<Record<NonNullable<CallAttempt['status']>, string>> = {
   busy: 'the line was busy',
@@ -38,7 +30,7 @@ export function callErrorMessage(
   if (attempt.state === 'skipped') {
     // A skip at dial time (a rule of the runner) stores its reason as the message; no reason at all: a cancel.
     if (attempt.errorMessage) return attempt.errorMessage;
-    return SKIP_WORDS[attempt.skipReason ?? 'batch-cancelled'];
+    return SKIP_REASON_WORDS[attempt.skipReason ?? 'batch-cancelled'].inExport;
   }
   if (attempt.status === null) {
     // Twilio never reported on this call: our own attempt state says why.

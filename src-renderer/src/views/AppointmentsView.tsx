@@ -328,7 +328,7 @@ export function AppointmentsView({ onOpenBatch }: { onOpenBatch: (batchId: strin
             </div>
           </div>
           <div className="table-foot" data-testid="appointments-count">
-            {rows ? `${visible.length} of ${plural(total ?? rows.length, 'appointment')} shown` : ''}
+            {rows ? `${visible.length.toLocaleString('en-US')} of ${plural(total ?? rows.length, 'appointment')} shown` : ''}
             {selected.size > 0 ? ` · ${selected.size} selected` : ''}
           </div>
         </div>
