@@ -6,13 +6,10 @@ import { renderReminderMessage } from '../../../src-main/core/appointments/remin
 import { appendToBatchLog, LEGACY_BATCH_LOG_COLUMNS, resolveBatchLogFile } from '../../../src-main/core/batches/legacy-batch-log';
 import type { BatchLogRow } from '../../../src-main/core/batches/batch-log-csv';
 import { loadSettings } from '../../../src-main/core/settings/load-settings';
-import { EngineHarness, settingsYaml, until } from '../engine/engine-fixtures';
 
 const FIXTURES = path.join(import.meta.dirname, '..', '..', 'fixtures');
-const harness = new EngineHarness();
 const dirs: string[] = [];
-afterEach(async () => {
-  await harness.cleanup();
+afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 function tmp(): string {
@@ -89,30 +86,5 @@ describe('logging.batch_log_file', () => {
     const added = after.slice(before.length).split('\r\n')[0]!;
     expect(added).toBe("b1,2030-01-14T10:00:04-05:00,Priya Raman,+13125550102,2030-01-15 10:15,Yes,completed,41,0:00:41,CA0123,");
     expect(added.split(',')).toHaveLength(11);
-  });
-
-  it('the engine appends each finished batch once (practice run with the predecessor template)', async () => {
-    const dir = harness.tempDir(
-      settingsYaml(
-        'logging:\n  batch_log_file: logs/batch_log.csv\nmessage:\n  message_template: "Hello {name}, your appointment is on {appointment_date} at {appointment_time}{location_text}."\n',
-      ),
-    );
-    const engine = await harness.practice({}, dir);
-    const csv = path.join(dir, 'in.csv');
-    fs.writeFileSync(csv, 'name,phone_number,appointment_date,location\nAnn Person,+12125550100,2030-03-11 10:00,Main Street Clinic\nBo Nolocation,+12125550101,2030-03-11 11:00,\n');
-    const { summary } = await engine.appointments.importFile(csv);
-    const batch = engine.batches.create(summary.ids);
-    expect((await engine.batches.run(batch.id, { waitSeconds: 60 })).state).toBe('completed');
-    const log = path.join(dir, 'logs', 'batch_log.csv');
-    await until(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').split('\r\n').length === 4);
-    const lines = fs.readFileSync(log, 'utf8').split('\r\n');
-    expect(lines[0]).toBe(LEGACY_BATCH_LOG_COLUMNS.join(','));
-    expect(lines.slice(1, 3).map((l) => l.split(',')[0])).toEqual([batch.id, batch.id]);
-    expect(engine.practiceMode.simulator!.listCalls().flatMap((c) => c.heard)).toEqual(
-      expect.arrayContaining([
-        'Hello Ann Person, your appointment is on Monday, March 11 at 10:00 AM at Main Street Clinic.',
-        'Hello Bo Nolocation, your appointment is on Monday, March 11 at 11:00 AM.',
-      ]),
-    );
   });
 });

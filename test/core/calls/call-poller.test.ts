@@ -155,6 +155,49 @@ describe('CallPoller', () => {
   });
 });
 
+describe('CallPoller: what it never follows, and when it speaks', () => {
+  it('never follows a call without a SID, a call already final, or any call once stopped', async () => {
+    const t = setup();
+    const [noSid, final, afterStop] = await placeCalls(t.db, t.fake, t.time, [['ringing'], ['ringing'], ['ringing']]);
+    t.poller.track({ ...noSid!, callSid: null });
+    t.poller.track({ ...final!, isFinal: true, status: 'busy' });
+    expect(t.poller.trackedCount).toBe(0);
+    t.poller.stop();
+    t.poller.track(afterStop!);
+    expect(t.poller.trackedCount).toBe(0);
+    await t.time.advance(10 * 60_000);
+    expect(t.fake.fetched).toEqual([]);
+  });
+
+  it('reports a call Twilio does not know once, and only after reportUnknownAfterMs of 404s in a row', async () => {
+    const t = setup(); // reportUnknownAfterMs: 60 s
+    const [attempt] = await placeCalls(t.db, t.fake, t.time, [['ringing']]);
+    t.fake.calls.clear();
+    const unknown: { callSid: string; since: string }[] = [];
+    t.poller.on('call-unknown', (info) => unknown.push(info));
+    const firstFetchAt = t.time.now + 10_000;
+
+    t.poller.track(attempt!);
+    await t.time.advance(47_000); // 404s 10, 20 and 35 s after the dial: 25 s since the first, not yet a minute
+    expect(unknown).toEqual([]);
+    await t.time.advance(10 * 60_000);
+    expect(unknown).toEqual([{ attemptId: attempt!.id, callSid: attempt!.callSid, since: new Date(firstFetchAt).toISOString() }]);
+  });
+
+  it('emits call-updated only when a poll moved the call, and follows it to the end', async () => {
+    const t = setup();
+    const [attempt] = await placeCalls(t.db, t.fake, t.time, [['ringing', 'ringing', 'completed']]);
+    const seen: string[] = [];
+    t.poller.on('call-updated', (a) => seen.push(a.status ?? 'none'));
+    t.poller.track(attempt!);
+    await t.time.advance(10 * 60_000);
+    expect(seen).toEqual(['ringing', 'completed']);
+    expect(t.fake.fetched).toHaveLength(3);
+    expect(t.poller.isTracking(attempt!.id)).toBe(false);
+    await t.poller.idle();
+  });
+});
+
 describe('CallPoller with a group commit', () => {
   it('stores the snapshots of calls polled at the same moment in one commit', async () => {
     const t = setup();

@@ -173,4 +173,52 @@ describe('Reconciler', () => {
     expect(detectWake(1000, 1000 + 59_000, 60_000)).toBe(false);
     expect(detectWake(1000, 1000 + 61_000, 60_000)).toBe(true);
   });
+
+  it('reports what each call came to: moved, still live at Twilio, or not asked (a 5xx: asked again next sweep)', async () => {
+    const t = setup();
+    const moved = await placeCall(t.db, t.fake, t.time, '+12125550100');
+    const live = await placeCall(t.db, t.fake, t.time, '+12125550101');
+    const down = await placeCall(t.db, t.fake, t.time, '+12125550102');
+    t.fake.setStatus(moved.callSid, 'in-progress');
+    callback(t.db, live.callSid, 0, 'in-progress', t.time.now);
+    t.fake.setStatus(live.callSid, 'in-progress'); // nothing new: stored already
+    const fetch = t.fake.fetch.bind(t.fake);
+    t.fake.fetch = async (sid) => {
+      if (sid === down.callSid) throw Object.assign(new Error('Service Unavailable'), { status: 503 });
+      return fetch(sid);
+    };
+    const updated: number[] = [];
+    t.reconciler.on('call-updated', (a) => updated.push(a.id));
+
+    expect(await t.reconciler.reconcileAll()).toEqual({ checked: 3, updated: 1, stillOpen: 2, unknown: [], failed: 1 });
+    expect(updated).toEqual([moved.attemptId]);
+    expect(getCallAttempt(t.db, down.attemptId)).toMatchObject({ status: null, isFinal: false });
+  });
+
+  it('stop() ends the periodic sweeps, and starting again never runs two schedules', async () => {
+    const t = setup();
+    const kinds: string[] = [];
+    t.reconciler.on('sweep-finished', (r) => kinds.push(r.kind));
+    t.reconciler.startPeriodic(60_000);
+    t.reconciler.startPeriodic(60_000);
+    await t.time.advance(60_000);
+    await t.reconciler.idle();
+    expect(kinds).toEqual(['sweep']);
+    t.reconciler.stop();
+    await t.time.advance(10 * 60_000);
+    await t.reconciler.idle();
+    expect(kinds).toEqual(['sweep']);
+  });
+
+  it('takes a late tick for sleep only past a minute (or the interval, if longer): a busy second is not a sleep', async () => {
+    const t = setup();
+    const kinds: string[] = [];
+    t.reconciler.on('sweep-finished', (r) => kinds.push(r.kind));
+    t.reconciler.startPeriodic(10_000);
+    t.time.now += 40_000; // the tick fires 40 s late: a loaded machine, not a suspended one
+    await t.time.advance(0);
+    await t.reconciler.idle();
+    expect(kinds).toEqual(['sweep']);
+    expect(detectWake(1000, 1000 + 60_000, 60_000)).toBe(false); // exactly the threshold late: not yet
+  });
 });

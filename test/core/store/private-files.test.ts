@@ -1,79 +1,86 @@
-// Patient data must not be readable by other users of the computer: 0700 folders, 0600 files, on a
-// fresh install and on one made before the rule (issue 9.5).
+// store/private-files.ts on its own: what the data folder's privacy rule changes and what it must leave alone.
+// The engine's use of it (a fresh install, an old one fixed on open) is test/core/engine/private-data-folder.test.ts.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { invokeOperation } from '../../../src-main/core/api/invoke-operation';
-import { lockDataDir } from '../../../src-main/core/store/data-dir-lock';
-import { EngineHarness, sampleBatch, until } from '../engine/engine-fixtures';
+import { ensurePrivateDir, ensurePrivateFile, secureDataDir } from '../../../src-main/core/store/private-files';
 
-const harness = new EngineHarness();
-afterEach(() => harness.cleanup());
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
-function modeOf(file: string): number {
-  return fs.lstatSync(file).mode & 0o777;
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rd-private-'));
+  dirs.push(dir);
+  return dir;
 }
 
-/** Every folder and file under dir with its permission bits, as "relative/path: 0600". */
-function modesUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (current: string): void => {
-    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
-      const full = path.join(current, entry.name);
-      out.push(`${path.relative(dir, full)}: ${modeOf(full).toString(8).padStart(4, '0')}`);
-      if (entry.isDirectory()) walk(full);
-    }
-  };
-  walk(dir);
-  return out;
+const modeOf = (file: string): number => fs.lstatSync(file).mode & 0o777;
+
+/** Writes `name` under dir with `mode`, whatever the umask. */
+function fileWithMode(dir: string, name: string, mode: number): string {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, 'x');
+  fs.chmodSync(file, mode);
+  return file;
 }
 
-describe('private data folder', () => {
-  it('creates the folder 0700 and every file the app writes 0600 (database, WAL/SHM, exports, logs, lock, settings, simulator state)', async () => {
-    const dataDir = path.join(harness.tempDir(), 'fresh');
-    const engine = await harness.practice({}, dataDir);
-    // harness.practice writes no settings into a fresh sub-folder: the app's own settings write is what we check.
-    // Fast pace, no retries, all-day hours: with the defaults (1 call/s, retries) the batch took 17 s.
-    const saved = await invokeOperation(engine.handlers(), 'settings/update', {
-      callsPerSecond: 50,
-      maxRetries: 0,
-      callTimeoutSeconds: 10,
-      callingHours: { start: '00:00', end: '23:59' },
-    });
-    expect(saved.ok).toBe(true);
-    const release = lockDataDir(path.join(dataDir, 'lock-check'));
-    const batchId = await sampleBatch(engine);
-    await engine.batches.run(batchId, { waitSeconds: 20 });
-    await engine.batches.exportLog(batchId, path.join(dataDir, 'exports', 'log.csv'));
-    await until(() => fs.existsSync(path.join(dataDir, 'simulator-state.json')));
-
-    expect(modeOf(dataDir)).toBe(0o700);
-    const listed = modesUnder(dataDir);
-    for (const name of ['reminder-desk.sqlite', 'reminder-desk.sqlite-wal', 'reminder-desk.sqlite-shm', 'exports/log.csv', 'logs/reminder-desk.log', 'settings.yaml', 'simulator-state.json', 'lock-check/engine.lock']) {
-      expect(listed).toContain(`${name}: 0600`);
-    }
-    expect(listed.filter((line) => !line.endsWith(': 0600') && !line.endsWith(': 0700'))).toEqual([]);
-    release();
+describe('private files', () => {
+  it('ensurePrivateDir creates missing parents 0700 and makes an existing folder 0700', () => {
+    const root = tempDir();
+    const nested = path.join(root, 'a', 'b');
+    ensurePrivateDir(nested);
+    expect(modeOf(nested)).toBe(0o700);
+    const open = path.join(root, 'open');
+    fs.mkdirSync(open, { mode: 0o777 });
+    fs.chmodSync(open, 0o777);
+    ensurePrivateDir(open);
+    expect(modeOf(open)).toBe(0o700);
   });
 
-  it('fixes an install made before the rule when the engine opens it', async () => {
-    const dataDir = harness.tempDir();
-    fs.chmodSync(dataDir, 0o755);
-    fs.chmodSync(path.join(dataDir, 'settings.yaml'), 0o644);
-    fs.writeFileSync(path.join(dataDir, 'reminder-desk.sqlite'), '', { mode: 0o644 });
-    fs.mkdirSync(path.join(dataDir, 'exports'), { mode: 0o755 });
-    fs.writeFileSync(path.join(dataDir, 'exports', 'old.csv'), 'name\nAda\n', { mode: 0o644 });
-    fs.chmodSync(path.join(dataDir, 'exports', 'old.csv'), 0o644);
-    fs.symlinkSync('/etc/hostname', path.join(dataDir, 'link-elsewhere'));
-    const before = modeOf('/etc/hostname');
+  it('ensurePrivateFile creates an empty 0600 file, and makes an existing one 0600 without touching its content', () => {
+    const dir = tempDir();
+    const fresh = path.join(dir, 'fresh.sqlite');
+    ensurePrivateFile(fresh);
+    expect({ mode: modeOf(fresh), size: fs.statSync(fresh).size }).toEqual({ mode: 0o600, size: 0 });
+    const old = fileWithMode(dir, 'old.sqlite', 0o644);
+    ensurePrivateFile(old);
+    expect({ mode: modeOf(old), content: fs.readFileSync(old, 'utf8') }).toEqual({ mode: 0o600, content: 'x' });
+  });
 
-    await harness.open(dataDir);
+  it('secureDataDir narrows what others could read, counts each change, and leaves narrower modes as they are', () => {
+    const dir = tempDir();
+    fs.chmodSync(dir, 0o755);
+    const settings = fileWithMode(dir, 'settings.yaml', 0o644);
+    const log = fileWithMode(dir, 'logs/reminder-desk.log', 0o664);
+    fs.chmodSync(path.join(dir, 'logs'), 0o775);
+    const readOnly = fileWithMode(dir, 'exports/kept.csv', 0o400);
+    fs.chmodSync(path.join(dir, 'exports'), 0o700);
 
-    expect(modeOf(dataDir)).toBe(0o700);
-    expect(modeOf(path.join(dataDir, 'settings.yaml'))).toBe(0o600);
-    expect(modeOf(path.join(dataDir, 'reminder-desk.sqlite'))).toBe(0o600);
-    expect(modeOf(path.join(dataDir, 'exports'))).toBe(0o700);
-    expect(modeOf(path.join(dataDir, 'exports', 'old.csv'))).toBe(0o600);
-    expect(modeOf('/etc/hostname')).toBe(before); // links are not followed
+    // settings.yaml, logs/, logs/reminder-desk.log changed; exports/ and its 0400 file were already private.
+    expect(secureDataDir(dir)).toBe(3);
+    expect([modeOf(dir), modeOf(settings), modeOf(path.join(dir, 'logs')), modeOf(log), modeOf(path.join(dir, 'exports')), modeOf(readOnly)]).toEqual([
+      0o700, 0o600, 0o700, 0o600, 0o700, 0o400,
+    ]);
+    expect(secureDataDir(dir)).toBe(0); // nothing left to change
+  });
+
+  it('never follows a symbolic link out of the data folder, and stops at a depth no folder of ours reaches', () => {
+    const dir = tempDir();
+    const elsewhere = tempDir();
+    const outside = fileWithMode(elsewhere, 'not-ours.txt', 0o644);
+    fs.symlinkSync(outside, path.join(dir, 'link-to-file'));
+    fs.symlinkSync(elsewhere, path.join(dir, 'link-to-folder'));
+    const atLimit = fileWithMode(dir, 'a/b/c/d/at-limit.txt', 0o644);
+    const deep = fileWithMode(dir, 'a/b/c/d/e/deep.txt', 0o644);
+
+    secureDataDir(dir);
+    expect(modeOf(outside)).toBe(0o644);
+    expect(modeOf(atLimit)).toBe(0o600); // four folders down: still ours
+    expect(modeOf(path.join(dir, 'a/b/c/d/e'))).toBe(0o700); // the folder itself is narrowed...
+    expect(modeOf(deep)).toBe(0o644); // ...but nothing is read below it
   });
 });
