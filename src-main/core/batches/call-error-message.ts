@@ -1,5 +1,5 @@
 import { isFinalStatus } from '../calls/call-status';
-import type { CallAttempt, SkipReason } from '../domain';
+import type { CallAttempt } from '../domain';
 import { SKIP_REASON_WORDS } from '../vocabulary/skip-reasons';
 
 // One error_message per call for the exports (issue 8): never empty for a call that did not reach the patient
