@@ -42,7 +42,10 @@ const PHONE_HEADERS = ['phone_number', 'phone', 'number', 'telephone', 'mobile']
  * optional `reason` column. Every number is added in one transaction; bad lines are reported, not fatal.
  */
 export function importNumbersCsv(db: Db, text: string, opts: { defaultRegion: string; now: string }): DoNotCallImport {
-  const rows = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+  // `info` gives each row the file line it ends on: blank lines are skipped, and staff fix the line we name.
+  // (csv-parse's sync typings do not model `info: true`, hence the cast.)
+  const parsed = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  const rows = parsed.map((p) => p.record);
   const header = rows[0]?.map((cell) => cell.toLowerCase().replace(/\s+/g, '_')) ?? [];
   const phoneColumn = header.findIndex((cell) => PHONE_HEADERS.includes(cell));
   const reasonColumn = header.indexOf('reason');
@@ -55,7 +58,7 @@ export function importNumbersCsv(db: Db, text: string, opts: { defaultRegion: st
       if (value === '') return;
       const phone = normalisePhoneNumber(value, opts.defaultRegion);
       if (!phone.ok) {
-        result.errors.push({ line: index + 1, value, reason: phone.reason });
+        result.errors.push({ line: parsed[index]!.info.lines, value, reason: phone.reason });
         return;
       }
       const reason = reasonColumn !== -1 ? row[reasonColumn] || null : null;
