@@ -2,7 +2,7 @@
 // over a real SQLite file. The engine's use of it (modes, hosts, the API) is test/core/engine/results-and-exports.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -143,7 +143,7 @@ describe('the batch log', () => {
     markPlaced(db, first!.id, 'CA00000000000000000000000000000001', '2030-01-14T10:00:02.000Z');
     const bytes = await intoBuffer((out) => writeExport({ kind: 'batch-log', batchId: batch.id, format: 'xlsx' }, { db, timezone: 'UTC', batch: getBatch(db, batch.id)! }, out));
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(bytes);
+    await workbook.xlsx.read(Readable.from([bytes]));
     const sheet = workbook.worksheets[0]!;
     expect(sheet.name).toBe('Reminder calls');
     const header = (sheet.getRow(1).values as unknown[]).slice(1) as string[];
