@@ -3,7 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import twilio from 'twilio';
 import { Engine } from '../../src-main/core/engine';
 import { startPreviewServer, type PreviewServer } from '../../src-main/preview/preview-server';
@@ -11,6 +11,7 @@ import { upsertAppointments } from '../../src-main/core/store/appointments';
 import { createBatch } from '../../src-main/core/store/batches';
 import { listBatchAttempts, markDialing } from '../../src-main/core/store/call-attempts';
 import { recordCallPlaced } from '../../src-main/core/store/status-events';
+import { launchBrowser } from '../../test/e2e/browser';
 
 // The real engine (practice mode) + the browser preview + headless Chromium, with `count` appointments whose
 // calls are already placed (SIDs known, status URL registered), so the bench can post signed status callbacks
@@ -91,11 +92,7 @@ export async function openBoardApp(count: number, opts: { viewportHeight: number
     port: 0,
     exportFile: (request, writable) => engine.batches.exportFile(request, writable),
   });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchBrowser(30_000);
   const context = await browser.newContext({ viewport: { width: 1400, height: opts.viewportHeight } });
   const page = await context.newPage();
   if (opts.initScript) await page.addInitScript(opts.initScript);

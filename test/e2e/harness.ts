@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { ApiHandlers, EditableSettings } from '../../src-main/core/api/contract';
 import { Engine } from '../../src-main/core/engine';
 import { startPreviewServer, type PreviewServer } from '../../src-main/preview/preview-server';
+import { assertChromiumInstalled, launchBrowser as launchChromium } from './browser';
 
 // End-to-end harness: a fresh data dir, the real Engine in practice mode (its built-in Twilio simulator at a
 // fast time scale), the browser preview on port 0 and the BUILT renderer, driven by headless Debian Chromium.
@@ -15,7 +16,6 @@ export const RENDERER_DIR = path.join(REPO_ROOT, 'out/renderer');
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results/screenshots');
 export const FAILURE_DIR = path.join(REPO_ROOT, 'test-results/e2e-failures');
 export const SAMPLE_CSV = path.join(REPO_ROOT, 'resources/sample-appointments.csv');
-const CHROMIUM = '/usr/bin/chromium';
 
 /** Every wait in these tests is bounded by this (the simulator finishes a whole batch in a few seconds). */
 export const WAIT_MS = 15_000;
@@ -32,16 +32,11 @@ export function assertRendererBuilt(): void {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`The renderer is not built (${RENDERER_DIR}/index.html is missing). Run "npx electron-vite build" (npm test does it) before the e2e tests.`);
   }
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium).`);
+  assertChromiumInstalled();
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: WAIT_MS,
-  });
+  return launchChromium(WAIT_MS);
 }
 
 /** Settings that make a batch finish quickly and at any hour: the defaults pace calls at 1/s within 09:00–19:00. */

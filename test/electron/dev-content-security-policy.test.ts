@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
-import { chromium } from 'playwright-core';
 import { createServer, resolveConfig, type Plugin } from 'vite';
 import { describe, expect, it, vi } from 'vitest';
 import { CONTENT_SECURITY_POLICY, developmentContentSecurityPolicy, headerPolicyFor, inlineScriptHashes, withDevelopmentPolicy } from '../../src-main/electron/content-security-policy';
 import { devContentSecurityPolicy } from '../../src-main/electron/dev-csp-plugin';
 import { contentSecurityPolicyMeta } from '../../src-main/electron/csp-meta-plugin';
 import { META_CONTENT_SECURITY_POLICY } from '../../src-main/core/http/security-headers';
+import { launchBrowser } from '../e2e/browser';
 
 vi.mock('electron', () => {
   throw new Error('not needed');
@@ -78,8 +78,6 @@ describe('the dev-only Vite plugin', () => {
 });
 
 describe('the dev server page in Chromium', () => {
-  const CHROMIUM = '/usr/bin/chromium';
-
   /** What the main process does to the dev server's responses (window.ts hardenSession): its policy as a header. */
   const headerLikeMainProcess = (origin: { kind: 'file' | 'dev-server' }): Plugin => ({
     name: 'test:csp-header-like-electron-main',
@@ -101,12 +99,7 @@ describe('the dev server page in Chromium', () => {
       plugins: [contentSecurityPolicyMeta(), react(), ...plugins],
     });
     await server.listen();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      timeout: 15_000,
-    });
+    const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
       // Strings: these run in the page (this tsconfig has no DOM types).
@@ -126,7 +119,7 @@ describe('the dev server page in Chromium', () => {
   }
 
   // Vite puts the preamble before the meta tag, so the header is what blocked `electron-vite dev`; both are loosened.
-  it.skipIf(!fs.existsSync(CHROMIUM))('runs React Refresh and the app with no CSP violation; with the strict policy the preamble is blocked', async () => {
+  it('runs React Refresh and the app with no CSP violation; with the strict policy the preamble is blocked', async () => {
     const allowed = await openDevPage([headerLikeMainProcess({ kind: 'dev-server' }), devContentSecurityPolicy()]);
     expect(allowed).toEqual({ violations: [], preambleRan: true, rendered: true });
     const strict = await openDevPage([headerLikeMainProcess({ kind: 'file' })]);
