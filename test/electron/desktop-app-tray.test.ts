@@ -35,7 +35,7 @@ async function launch(automaticOn: boolean) {
     handlers: () => handlers,
     events: new EventEmitter(),
     batches: {
-      exportLog: vi.fn(async () => ({ savedTo: null })),
+      exportFile: vi.fn(async () => ({ savedTo: null })),
       automatic: {
         isOn: () => automaticOn,
         set: vi.fn((enabled: boolean) => (automaticOn = enabled)),
@@ -43,7 +43,7 @@ async function launch(automaticOn: boolean) {
       },
       wake: vi.fn(),
     },
-  };
+  } satisfies DesktopEngine;
   const tray = {
     Tray: class extends FakeTray {
       constructor(readonly icon: string) {
@@ -65,7 +65,7 @@ async function launch(automaticOn: boolean) {
   const electron = { app, BrowserWindow: FakeBrowserWindow, dialog: new FakeDialog(), ipcMain: new FakeIpcMain(), safeStorage: new FakeSafeStorage(), shell: { openExternal: async () => {} }, powerMonitor, tray };
   const options: DesktopAppOptions = {
     electron: electron as unknown as DesktopElectron,
-    openEngine: async () => engine as unknown as DesktopEngine,
+    openEngine: async () => engine,
     mainDir: '/opt/reminder-desk/out/main',
     argv: [],
     env: {},
