@@ -10,6 +10,7 @@ import type { FollowUpRow } from '../../../src-main/core/api/contract';
 import { batchEntries, defaultExportPath, exportFileName, exportRequestFrom, writeExport } from '../../../src-main/core/batches/exports';
 import { createBatch, getBatch } from '../../../src-main/core/store/batches';
 import { listBatchAttempts, markDialing, markPlaced } from '../../../src-main/core/store/call-attempts';
+import { recordStatusEvent } from '../../../src-main/core/store/status-events';
 import { addAppointments, tempDb } from './fixtures';
 
 const stores: ReturnType<typeof tempDb>[] = [];
@@ -141,7 +142,18 @@ describe('the batch log', () => {
     const [first] = listBatchAttempts(db, batch.id);
     markDialing(db, first!.id, { statusCallbackUrl: null, twimlUrl: null, from: '+15005550006', to: '+12125550100', now: '2030-01-14T10:00:01.000Z' });
     markPlaced(db, first!.id, 'CA00000000000000000000000000000001', '2030-01-14T10:00:02.000Z');
-    const bytes = await intoBuffer((out) => writeExport({ kind: 'batch-log', batchId: batch.id, format: 'xlsx' }, { db, timezone: 'UTC', batch: getBatch(db, batch.id)! }, out));
+    recordStatusEvent(db, {
+      callSid: 'CA00000000000000000000000000000001',
+      source: 'callback',
+      sequenceNumber: 3,
+      callStatus: 'completed',
+      durationSeconds: 41,
+      params: {},
+      receivedAt: '2030-01-14T10:00:50.000Z',
+    });
+    const bytes = await intoBuffer((out) =>
+      writeExport({ kind: 'batch-log', batchId: batch.id, format: 'xlsx' }, { db, timezone: 'America/New_York', batch: getBatch(db, batch.id)! }, out),
+    );
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.read(Readable.from([bytes]));
     const sheet = workbook.worksheets[0]!;
@@ -150,8 +162,15 @@ describe('the batch log', () => {
     const cell = (row: number, column: string) => sheet.getRow(row).getCell(header.indexOf(column) + 1);
     expect(sheet.rowCount).toBe(3);
     expect(cell(2, 'phone_number').value).toBe('+12125550100');
-    expect(cell(2, 'timestamp').type).toBe(ExcelJS.ValueType.Date);
-    expect(cell(2, 'appointment_date').type).toBe(ExcelJS.ValueType.Date);
+    // Excel date-times have no zone: the cell holds the clinic's wall clock (New York, 5 hours behind UTC in January).
+    expect(cell(2, 'timestamp').value).toEqual(new Date(Date.UTC(2030, 0, 14, 5, 0, 1)));
+    expect(cell(2, 'appointment_date').value).toEqual(new Date(Date.UTC(2030, 0, 15, 5, 0, 0)));
+    expect(cell(2, 'timestamp').numFmt).toBe('yyyy-mm-dd hh:mm');
+    // 41 seconds: a number, and a duration (a fraction of a day) Excel shows as 0:00:41 (exceljs reads it back as
+    // that time of Excel's day zero, 1899-12-30).
+    expect(cell(2, 'call_duration_seconds').value).toBe(41);
+    expect(cell(2, 'call_duration_formatted').value).toEqual(new Date(Date.UTC(1899, 11, 30, 0, 0, 41)));
+    expect(cell(2, 'call_duration_formatted').numFmt).toBe('[h]:mm:ss');
     expect(cell(2, 'call_id').value).toBe('CA00000000000000000000000000000001');
     expect(cell(3, 'timestamp').value).toBeNull(); // never dialled: no time invented
   });
