@@ -1,4 +1,4 @@
-// Mutation testing of the core's logic: `npm run test:mutation` (not part of `npm test`; ~minutes, see docs/TESTING.md).
+// Mutation testing of the core's logic: `npm run test:mutation` (not part of `npm test`; about 20 minutes on 2 cores, see docs/TESTING.md).
 // Stryker changes one small thing at a time in the files below (a `>=` into `>`, a condition into `true`, ...) and
 // runs the tests that cover it; a mutant no test notices is a behaviour no test holds.
 
