@@ -14,7 +14,7 @@ import { lastLookAtOpenCalls } from './last-look';
 import { Pacer } from './pacer';
 import { placeReminderCall, type CallbackTarget, type DialOutcome, type PlaceCallDeps } from './place-reminder-call';
 import { recoverDialingAttempt, type RecoverDeps } from './recover-dialing';
-import { planRetries } from './retry-plan';
+import { retryPlannerFor } from './retry-plan';
 import { skipIfRuled } from './skip-reason';
 import { isStopError, systemClock, systemSleep, type Clock, type Sleep } from './timing';
 
@@ -344,22 +344,16 @@ export class BatchRunner extends EventEmitter<BatchRunnerEvents> {
       runOpts.waitSeconds === undefined && batch.waitDeadline ? Date.parse(batch.waitDeadline) : this.clock() + waitMs;
     setBatchWaitDeadline(this.opts.db, batchId, new Date(deadline).toISOString());
     let lastFinal = -1;
-    let plannedFor = null as { final: number; settings: Settings } | null;
+    const planRetriesIfMoved = retryPlannerFor(this.opts.db, batchId);
     let deadlineMs = deadline;
     for (;;) {
       const state = this.batchState(batchId);
       if (state === 'paused' || state === 'cancelled') return this.finish(batchId, state, false);
       let { total, final } = batchCounts(this.opts.db, batchId);
-      // Which retries a batch needs follows from which of its calls are final (and the settings): re-planned when
-      // either moved, not every second, since a plan reads the whole batch. Same synchronous step as the counts: a
-      // final status cannot complete the batch before its retry is queued.
-      const settings = this.opts.settings();
-      if (plannedFor?.final !== final || plannedFor.settings !== settings) {
-        plannedFor = { final, settings };
-        if (planRetries(this.opts.db, batchId, settings, this.clock(), this.opts.retryDelayScale?.() ?? 1) > 0) {
-          this.emit('batch-progress', batchId);
-          ({ total, final } = batchCounts(this.opts.db, batchId));
-        }
+      // Same synchronous step as the counts: a final status cannot complete the batch before its retry is queued.
+      if (planRetriesIfMoved(final, this.opts.settings(), this.clock(), this.opts.retryDelayScale?.() ?? 1) > 0) {
+        this.emit('batch-progress', batchId);
+        ({ total, final } = batchCounts(this.opts.db, batchId));
       }
       const retryAt = nextRetryAt(this.opts.db, batchId);
       // A queued retry keeps the batch open: it waits its full time after the retry's dial.

@@ -36,3 +36,17 @@ export function planRetries(db: Db, batchId: string, settings: Settings, nowMs: 
   }
   return added;
 }
+
+/**
+ * planRetries for a batch's wait loop: which retries a batch needs follows from which of its calls are final (and
+ * the settings), so it re-plans only when the final count or the settings moved, not on every tick (a plan reads
+ * every last attempt of the batch).
+ */
+export function retryPlannerFor(db: Db, batchId: string): (final: number, settings: Settings, nowMs: number, delayScale?: number) => number {
+  let plannedFor: { final: number; settings: Settings } | null = null;
+  return (final, settings, nowMs, delayScale) => {
+    if (plannedFor?.final === final && plannedFor.settings === settings) return 0;
+    plannedFor = { final, settings };
+    return planRetries(db, batchId, settings, nowMs, delayScale);
+  };
+}
