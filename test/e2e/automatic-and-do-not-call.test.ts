@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WAIT_MS, assertRendererBuilt, importThroughChooser, launchBrowser, screenshotBothSizes, withApp } from './harness';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WAIT_MS, importThroughChooser, screenshotBothSizes, withApp, useBrowser } from './harness';
 
 // Issue 10's screens through the real UI (browser preview, practice engine): the "Automatic reminders" switch with
 // its "Next: …" line, the Do-not-call screen, and the settings screen's language previews.
@@ -21,18 +20,13 @@ function upcomingCsv(): string {
 }
 
 describe('automatic reminders, do-not-call and languages in the UI', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    assertRendererBuilt();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
+  const browser = useBrowser();
+  afterAll(() => {
     for (const dir of tmpDirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('the switch shows what it will do next and turns on in practice mode', async () => {
-    await withApp(browser, 'automatic-switch', async ({ page, engine }) => {
+    await withApp(browser(), 'automatic-switch', async ({ page, engine }) => {
       await importThroughChooser(page, upcomingCsv());
       const bar = page.getByTestId('automatic-bar');
       await expect.poll(() => bar.textContent(), { timeout: WAIT_MS }).toMatch(/Automatic reminders off/);
@@ -46,7 +40,7 @@ describe('automatic reminders, do-not-call and languages in the UI', () => {
   }, 90_000);
 
   it('the Do-not-call screen adds and removes numbers, and refuses a bad one', async () => {
-    await withApp(browser, 'do-not-call-screen', async ({ page, handlers }) => {
+    await withApp(browser(), 'do-not-call-screen', async ({ page, handlers }) => {
       await page.getByRole('button', { name: 'Do not call' }).click();
       await page.getByTestId('dnc-number').fill('(212) 555-0111');
       await page.getByLabel('Reason (optional)').fill('Asked at the front desk');
@@ -70,7 +64,7 @@ describe('automatic reminders, do-not-call and languages in the UI', () => {
 
   it('settings preview each configured language', async () => {
     await withApp(
-      browser,
+      browser(),
       'language-previews',
       async ({ page }) => {
         await page.getByRole('button', { name: 'Settings' }).click();

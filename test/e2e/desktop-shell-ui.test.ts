@@ -1,27 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertRendererBuilt, launchBrowser, screenshotBothSizes, withApp } from './harness';
+import { describe, expect, it } from 'vitest';
+import { screenshotBothSizes, withApp, useBrowser } from './harness';
 
 // Issue 12's two screens: the practice wizard offering the sample appointments the app ships, and the alert
 // when the saved Twilio token can't be read on this computer any more. Screenshots at both laptop sizes.
 
 describe('desktop shell screens (browser preview)', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    assertRendererBuilt();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('the practice wizard loads the sample appointments onto the board', async () => {
     await withApp(
-      browser,
+      browser(),
       'practice-sample',
       async ({ page, handlers }) => {
         await page.getByRole('button', { name: /Try practice mode/ }).click();
@@ -46,7 +36,7 @@ describe('desktop shell screens (browser preview)', () => {
 
   it("says when the saved Twilio token can't be read any more, and opens the setup to enter it again", async () => {
     await withApp(
-      browser,
+      browser(),
       'secret-problem',
       async ({ page, handlers }) => {
         const alert = page.getByTestId('secret-problem');

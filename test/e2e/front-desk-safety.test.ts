@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../../src-main/core/api/contract';
-import { WAIT_MS, assertRendererBuilt, importThroughChooser, launchBrowser, sampleEveClock, screenshotBothSizes, withApp, writeFutureSample } from './harness';
+import { WAIT_MS, importThroughChooser, sampleEveClock, screenshotBothSizes, withApp, writeFutureSample, useBrowser } from './harness';
 
 // Issue 8, "Safe and plain for front-desk staff", point by point through the real UI in headless Chromium
 // (practice mode, the built-in simulator). Each test writes its screens at 1366×800 and 1024×700 into
@@ -64,19 +64,10 @@ function rowLocator(page: Page, name: string) {
 }
 
 describe('Issue 8: safe and plain for front-desk staff (browser preview, practice mode)', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    assertRendererBuilt();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('1. asks before any batch, skips the already reminded, re-calls only patients ticked one by one', async () => {
-    await withApp(browser, 'i8-confirm-batch', async ({ page, handlers, dataDir }) => {
+    await withApp(browser(), 'i8-confirm-batch', async ({ page, handlers, dataDir }) => {
       const [firstDay] = await importFuture(page, dataDir);
 
       // The confirmation: who, how many, from which number, in which mode. Esc walks away without dialling.
@@ -132,7 +123,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
   }, TEST_MS);
 
   it('1. skips a past appointment with its reason, and a second batch while one runs asks first; every running batch is shown', async () => {
-    await withApp(browser, 'i8-second-batch', async ({ page, handlers, dataDir }) => {
+    await withApp(browser(), 'i8-second-batch', async ({ page, handlers, dataDir }) => {
       const { file } = writeFutureSample(dataDir);
       // One appointment yesterday, with the sample's others in the future.
       const yesterday = new Date(sampleEveClock() - 86_400_000);
@@ -172,7 +163,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
   }, TEST_MS);
 
   it('2. leaving practice mode says what happens to the practice data, and real work starts from the real data', async () => {
-    await withApp(browser, 'i8-practice-apart', async ({ page, handlers, dataDir }) => {
+    await withApp(browser(), 'i8-practice-apart', async ({ page, handlers, dataDir }) => {
       await importFuture(page, dataDir);
       await runWholeSample(page);
       await page.getByRole('button', { name: 'Settings' }).click();
@@ -191,7 +182,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
   }, TEST_MS);
 
   it('3. cancel asks first; calls on the line stay in progress; counts say "not called (batch cancelled)"; the chart shows outcomes only', async () => {
-    await withApp(browser, 'i8-cancel', async ({ page, handlers, dataDir }) => {
+    await withApp(browser(), 'i8-cancel', async ({ page, handlers, dataDir }) => {
       await importFuture(page, dataDir);
       await handlers['settings/update']({ callsPerSecond: 0.5 });
       await page.getByTestId('select-all').check();
@@ -232,7 +223,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
   }, TEST_MS);
 
   it('4. errors read as plain sentences with the raw detail behind "Details"; jargon sits under technical details; the patient detail has the full number', async () => {
-    await withApp(browser, 'i8-plain-words', async ({ page, dataDir }) => {
+    await withApp(browser(), 'i8-plain-words', async ({ page, dataDir }) => {
       await page.getByTestId('appointments-empty').waitFor();
       const fake = path.join(dataDir, 'not-really.xlsx');
       fs.writeFileSync(fake, 'this is not a workbook at all');
@@ -261,7 +252,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
   }, TEST_MS);
 
   it('5. results per batch and per day, a printable needs-follow-up list with full numbers, batches named by day, the latest call labelled', async () => {
-    await withApp(browser, 'i8-results', async ({ page, dataDir }) => {
+    await withApp(browser(), 'i8-results', async ({ page, dataDir }) => {
       const [firstDay] = await importFuture(page, dataDir);
       await runWholeSample(page);
 
@@ -298,7 +289,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
   }, TEST_MS);
 
   it('6. exports the batch and the follow-up list as an Excel file staff can open (phones as text, times as dates)', async () => {
-    await withApp(browser, 'i8-xlsx', async ({ page, dataDir }) => {
+    await withApp(browser(), 'i8-xlsx', async ({ page, dataDir }) => {
       await importFuture(page, dataDir);
       await runWholeSample(page);
       await page.getByRole('button', { name: 'Batches', exact: true }).click();
@@ -325,7 +316,7 @@ describe('Issue 8: safe and plain for front-desk staff (browser preview, practic
   }, TEST_MS);
 
   it('7. fits 1024×700, keeps the session on refresh, and the details: settings, drawer focus, header-only file, announcements', async () => {
-    await withApp(browser, 'i8-layout', async ({ page, dataDir }) => {
+    await withApp(browser(), 'i8-layout', async ({ page, dataDir }) => {
       await importFuture(page, dataDir);
       await runWholeSample(page);
 

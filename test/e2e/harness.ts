@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { ApiHandlers, EditableSettings } from '../../src-main/core/api/contract';
 import { Engine } from '../../src-main/core/engine';
 import { startPreviewServer, type PreviewServer } from '../../src-main/preview/preview-server';
@@ -37,6 +38,22 @@ export function assertRendererBuilt(): void {
 
 export async function launchBrowser(): Promise<Browser> {
   return launchChromium(WAIT_MS);
+}
+
+/**
+ * One browser for a test file: launched before its tests (once the renderer is known to be built), closed after.
+ * Call it inside the file's describe; the getter returns the browser while the tests run.
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    assertRendererBuilt();
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
 }
 
 /** Settings that make a batch finish quickly and at any hour: the defaults pace calls at 1/s within 09:00–19:00. */

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ApiHandlers } from '../../src-main/core/api/contract';
-import { SAMPLE_CSV, WAIT_MS, assertRendererBuilt, importThroughChooser, launchBrowser, screenshot, withApp, writeFutureSample } from './harness';
+import { SAMPLE_CSV, WAIT_MS, importThroughChooser, screenshot, withApp, writeFutureSample, useBrowser } from './harness';
 
 // The issue's must-shows, driven through the real UI in headless Chromium against the browser preview and the
 // real Engine in practice mode. Phone numbers' last two digits choose each simulated outcome.
@@ -80,20 +80,11 @@ async function rowChip(page: Page, name: string) {
 }
 
 describe('Reminder Desk in the browser preview (practice mode)', () => {
-  let browser: Browser;
-
-  beforeAll(async () => {
-    assertRendererBuilt();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('walks a first-time user through practice mode with a live test call', async () => {
     await withApp(
-      browser,
+      browser(),
       'practice-wizard',
       async ({ page, handlers }) => {
         await page.getByTestId('setup-wizard').waitFor();
@@ -132,7 +123,7 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
   });
 
   it('imports the sample file through the file chooser and lists every row error with its line', async () => {
-    await withApp(browser, 'import', async ({ page, dataDir }) => {
+    await withApp(browser(), 'import', async ({ page, dataDir }) => {
       await page.getByTestId('appointments-empty').waitFor();
       await importThroughChooser(page, SAMPLE_CSV);
       expect(await page.getByTestId('import-inserted').textContent()).toBe('8 new');
@@ -160,7 +151,7 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
   });
 
   it('runs a batch: chips change live without a reload, the timeline shows the events, the CSV exports', async () => {
-    await withApp(browser, 'batch', async ({ page, dataDir }) => {
+    await withApp(browser(), 'batch', async ({ page, dataDir }) => {
       await page.getByTestId('appointments-empty').waitFor();
       // The sample's own dates have passed by now; a past appointment is never called.
       await importThroughChooser(page, writeFutureSample(dataDir).file);
@@ -260,7 +251,7 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
   });
 
   it('raises an alert on every screen when a callback with a bad signature is refused', async () => {
-    await withApp(browser, 'rejected-signature', async ({ page, handlers }) => {
+    await withApp(browser(), 'rejected-signature', async ({ page, handlers }) => {
       await page.getByTestId('appointments-scroll').waitFor();
       expect(await page.getByTestId('callback-rejected-alert').count()).toBe(0);
       await postBadlySignedCallback(handlers);
@@ -300,7 +291,7 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
     });
     try {
       await withApp(
-        browser,
+        browser(),
         'rejected-before-stream',
         async ({ page, handlers }) => {
           await page.getByTestId('appointments-scroll').waitFor();
@@ -334,7 +325,7 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
   });
 
   it('leaves practice mode for a real Twilio account, after a confirmation, and opens the setup again', async () => {
-    await withApp(browser, 'leave-practice', async ({ page, handlers }) => {
+    await withApp(browser(), 'leave-practice', async ({ page, handlers }) => {
       await page.getByTestId('simulated-banner').waitFor();
       await page.getByRole('button', { name: 'Connection', exact: true }).click();
       await page.getByTestId('leave-practice-button').click();
@@ -355,7 +346,7 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
   });
 
   it('keeps only a screenful of rows in the page for 10,000 appointments and scrolls to the last one', async () => {
-    await withApp(browser, 'ten-thousand', async ({ page, dataDir }) => {
+    await withApp(browser(), 'ten-thousand', async ({ page, dataDir }) => {
       const lines = ['id,name,phone_number,appointment_date'];
       for (let i = 0; i < 10_000; i += 1) {
         const day = String(1 + (i % 28)).padStart(2, '0');
@@ -379,7 +370,7 @@ describe('Reminder Desk in the browser preview (practice mode)', () => {
   });
 
   it('shows the settings with a live preview of the spoken message', async () => {
-    await withApp(browser, 'settings', async ({ page }) => {
+    await withApp(browser(), 'settings', async ({ page }) => {
       await page.getByRole('button', { name: 'Settings' }).click();
       const template = page.getByTestId('message-template');
       await template.waitFor();
