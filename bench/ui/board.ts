@@ -16,7 +16,7 @@ const tick = (t) => {
   window.__frames.push(t);
   if (window.__firstRender === null) {
     const count = document.querySelector('[data-testid="appointments-count"]');
-    if (count && /^(\\d+) of \\1 /.test(count.textContent || '') && document.querySelector('[data-testid^="appointment-row-"]')) window.__firstRender = performance.now();
+    if (count && /^([\\d,]+) of \\1 /.test(count.textContent || '') && document.querySelector('[data-testid^="appointment-row-"]')) window.__firstRender = performance.now();
   }
   requestAnimationFrame(tick);
 };
