@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Browser, Page } from 'playwright-core';
-import twilio from 'twilio';
 import { Engine } from '../../src-main/core/engine';
 import { startPreviewServer, type PreviewServer } from '../../src-main/preview/preview-server';
 import { upsertAppointments } from '../../src-main/core/store/appointments';
@@ -12,6 +11,7 @@ import { createBatch } from '../../src-main/core/store/batches';
 import { listBatchAttempts, markDialing } from '../../src-main/core/store/call-attempts';
 import { recordCallPlaced } from '../../src-main/core/store/status-events';
 import { launchBrowser } from '../../test/e2e/browser';
+import { postSignedStatus, STATUS_SEQUENCE } from '../lib/post-signed-status';
 
 // The real engine (practice mode) + the browser preview + headless Chromium, with `count` appointments whose
 // calls are already placed (SIDs known, status URL registered), so the bench can post signed status callbacks
@@ -114,45 +114,13 @@ export async function openBoardApp(count: number, opts: { viewportHeight: number
   };
 }
 
-const STATUSES = ['initiated', 'ringing', 'in-progress', 'completed'] as const;
-
 /** Posts one signed status callback (sequence 0..3 = initiated..completed); resolves with the HTTP status. */
 export function postStatus(app: BoardApp, agent: http.Agent, sid: string, seq: number): Promise<number> {
-  const params = {
-    AccountSid: `AC${'0'.repeat(31)}1`,
-    CallSid: sid,
-    CallStatus: STATUSES[seq]!,
-    SequenceNumber: String(seq),
-    Timestamp: new Date().toUTCString(),
-  };
-  const body = new URLSearchParams(params).toString();
-  const url = new URL(app.statusUrl);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        agent,
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          'Content-Length': Buffer.byteLength(body),
-          'X-Twilio-Signature': twilio.getExpectedTwilioSignature(app.authToken, app.statusUrl, params),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return postSignedStatus(app, agent, sid, seq);
 }
 
 export function statusName(seq: number): string {
-  return STATUSES[seq]!;
+  return STATUS_SEQUENCE[seq]!;
 }
 
 export function percentile(values: number[], p: number): number {

@@ -4,42 +4,15 @@
 // Prints one JSON line: { sent, perSecond, non2xx }.
 import fs from 'node:fs';
 import http from 'node:http';
-import twilio from 'twilio';
+import { postSignedStatus } from '../lib/post-signed-status';
 
 const [statusUrl, authToken, perSecondText, secondsText, sidsFile] = process.argv.slice(2) as [string, string, string, string, string];
 const sids = fs.readFileSync(sidsFile, 'utf8').split(',');
 const perSecond = Number(perSecondText);
 const total = perSecond * Number(secondsText);
-const url = new URL(statusUrl);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-const STATUSES = ['initiated', 'ringing', 'in-progress', 'completed'];
-
-function post(sid: string, seq: number): Promise<number> {
-  const params = { AccountSid: `AC${'0'.repeat(31)}1`, CallSid: sid, CallStatus: STATUSES[seq]!, SequenceNumber: String(seq), Timestamp: new Date().toUTCString() };
-  const body = new URLSearchParams(params).toString();
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        agent,
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          'Content-Length': Buffer.byteLength(body),
-          'X-Twilio-Signature': twilio.getExpectedTwilioSignature(authToken, statusUrl, params),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', () => resolve(0));
-    req.end(body);
-  });
-}
+const target = { statusUrl, authToken };
+const post = (sid: string, seq: number): Promise<number> => postSignedStatus(target, agent, sid, seq).catch(() => 0);
 
 const start = performance.now();
 const posts: Promise<number>[] = [];
